@@ -40,6 +40,10 @@ type command struct {
 // commands are listed: there are no placeholders.
 func commands() []command {
 	return []command{
+		{"lint", "lint Dockerfiles, requirements files and the build context", runLint},
+		{"build", "build image variants through BuildKit and report their sizes", runBuild},
+		{"analyze", "weigh an image: size, layers, dive-compatible efficiency, reclaimable bytes, waste", runAnalyze},
+		{"compare", "compare images side by side: size, layers, efficiency, waste, paths", runCompare},
 		{"version", "print plimsoll's version", runVersion},
 	}
 }

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// analyzeFixture is dive's fixture image in the shared/ directory beside
+// the repository.
+func analyzeFixture(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(wd, "..", "..", "..", "shared", "fixtures", "dive", "test-docker-image.tar")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("dive's fixture is missing (%v): check out shared/ beside the repository", err)
+	}
+	return "docker-archive://" + p
+}
+
+func runAnalyzeCmd(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if dir != "" {
+		// --ci-config is resolved against the working directory; pass it
+		// explicitly instead of changing directory.
+		args = append(args, "--ci-config", filepath.Join(dir, ".dive-ci"))
+	}
+	code := run(context.Background(), append([]string{"analyze"}, args...), strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestAnalyzeCommand(t *testing.T) {
+	fixture := analyzeFixture(t)
+	t.Setenv("CI", "")
+
+	t.Run("json", func(t *testing.T) {
+		code, out, errs := runAnalyzeCmd(t, "", "--format", "json", fixture)
+		if code != ExitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var rep struct {
+			Kind     string `json:"kind"`
+			Analyses []struct {
+				Efficiency      float64 `json:"efficiency"`
+				WastedBytes     int64   `json:"wasted_bytes"`
+				UserWastedRatio float64 `json:"user_wasted_ratio"`
+				SizeBytes       int64   `json:"size_bytes"`
+			} `json:"analyses"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		a := rep.Analyses[0]
+		if rep.Kind != "analysis" || a.Efficiency != 0.9844212134184309 || a.WastedBytes != 32025 || a.UserWastedRatio != 0.4834911001404049 || a.SizeBytes != 1220598 {
+			t.Errorf("report = %+v", rep)
+		}
+	})
+
+	t.Run("ci fails with dive defaults", func(t *testing.T) {
+		dir := t.TempDir()
+		code, out, _ := runAnalyzeCmd(t, dir, "--ci", fixture)
+		if code != ExitFailure {
+			t.Errorf("exit %d, want 1", code)
+		}
+		if !strings.Contains(out, "FAIL: highestUserWastedPercent") || !strings.Contains(out, "over by 0.3835") {
+			t.Errorf("output lacks the failed rule and by how much:\n%s", out)
+		}
+	})
+
+	t.Run("dive-ci file", func(t *testing.T) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, ".dive-ci"), []byte("rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20MB\n  highestUserWastedPercent: disabled\n"), 0o644)
+		code, out, errs := runAnalyzeCmd(t, dir, "--ci", fixture)
+		if code != ExitOK {
+			t.Errorf("exit %d, want 0\n%s%s", code, out, errs)
+		}
+		code, out, _ = runAnalyzeCmd(t, dir, "--ci", "--highest-wasted-bytes", "19MiB", "--max-reclaimable", "10kB", fixture)
+		if code != ExitFailure || !strings.Contains(out, "FAIL: maxReclaimable") {
+			t.Errorf("exit %d, want 1 with maxReclaimable failing\n%s", code, out)
+		}
+	})
+
+	t.Run("CI=true turns CI mode on", func(t *testing.T) {
+		t.Setenv("CI", "true")
+		code, _, _ := runAnalyzeCmd(t, t.TempDir(), fixture)
+		if code != ExitFailure {
+			t.Errorf("exit %d, want 1", code)
+		}
+	})
+
+	for _, tt := range []struct {
+		name, config string
+		args         []string
+	}{
+		{"ratio out of range", "rules:\n  lowestEfficiency: 1.5\n", nil},
+		{"bad size", "rules:\n  highestWastedBytes: 20ZZ\n", nil},
+		{"not yaml", "rules: [\n", nil},
+		{"bad flag value", "", []string{"--highest-user-wasted-ratio", "lots"}},
+	} {
+		t.Run("misconfigured "+tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tt.config != "" {
+				os.WriteFile(filepath.Join(dir, ".dive-ci"), []byte(tt.config), 0o644)
+			}
+			code, _, errs := runAnalyzeCmd(t, dir, append([]string{"--ci", fixture}, tt.args...)...)
+			if code != ExitUsage {
+				t.Errorf("exit %d, want 2 (stderr %q)", code, errs)
+			}
+		})
+	}
+
+	t.Run("missing image", func(t *testing.T) {
+		code, _, errs := runAnalyzeCmd(t, "", "docker-archive:///nonexistent.tar")
+		if code != ExitUsage || !strings.Contains(errs, "nonexistent.tar") {
+			t.Errorf("exit %d, stderr %q", code, errs)
+		}
+	})
+	t.Run("no image", func(t *testing.T) {
+		if code, _, _ := runAnalyzeCmd(t, ""); code != ExitUsage {
+			t.Errorf("exit %d, want 2", code)
+		}
+	})
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/plimsoll/plimsoll/pkg/compare"
+	"github.com/plimsoll/plimsoll/pkg/image"
+	"github.com/plimsoll/plimsoll/pkg/report"
+)
+
+// runCompare: plimsoll compare [flags] NAME=IMAGE NAME=IMAGE [...]
+func runCompare(ctx context.Context, s stdio, args []string) error {
+	fs := newFlagSet("compare", s)
+	format := fs.String("format", "text", "output format: "+strings.Join(compare.Formats(), ", "))
+	reportPath := fs.String("report", "", "also write the comparison as a JSON report to `FILE`")
+	top := fs.Int("top", 10, "directories that grew and shrank most to list per image (0: none)")
+	platform := fs.String("platform", "", "pick this platform (os/arch) of a multi-platform image or report")
+	variant := fs.String("variant", "", "pick this variant of a build report")
+	insecure := fs.Bool("insecure", false, "allow plain http and unverified TLS for registries")
+	fs.Usage = func() {
+		fs.Output().Write([]byte("Usage: plimsoll compare [flags] NAME=IMAGE NAME=IMAGE [...]\n\n" +
+			"Compares images side by side, with deltas against the first. IMAGE is anything\n" +
+			"plimsoll analyze accepts, or an analysis report (plimsoll analyze --format json).\n\nFlags:\n"))
+		fs.PrintDefaults()
+	}
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(compare.Formats(), *format) {
+		return usageErrorf("unknown --format %q: use one of %s", *format, strings.Join(compare.Formats(), ", "))
+	}
+	if len(rest) < 2 {
+		return usageErrorf("want at least two NAME=IMAGE arguments, for example: plimsoll compare single=oci-layout://out/single multi=oci-layout://out/multi")
+	}
+	for _, a := range rest {
+		if _, _, err := compare.ParseArg(a); err != nil {
+			return usageError(err)
+		}
+	}
+	opt := compare.Options{TopPaths: *top}
+	if *top <= 0 {
+		opt.TopPaths = -1
+	}
+	inputs, err := compare.LoadAll(ctx, rest, compare.LoadOptions{
+		Image: image.Options{Platform: *platform, Variant: *variant, Insecure: *insecure},
+	})
+	var ie *compare.InputError
+	if errors.As(err, &ie) {
+		return usageError(err)
+	}
+	if err != nil {
+		return err
+	}
+	r, err := compare.Compare(inputs, opt)
+	if err != nil {
+		return usageError(err)
+	}
+	if *reportPath != "" {
+		if err := report.WriteFile(*reportPath, r); err != nil {
+			return err
+		}
+	}
+	return compare.Render(s.out, r, *format)
+}

@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+print("GPUs:", tf.config.list_physical_devices("GPU"))

@@ -1,0 +1,3 @@
+import torch
+
+print("CUDA available:", torch.cuda.is_available())

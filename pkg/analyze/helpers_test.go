@@ -1,0 +1,158 @@
+package analyze
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"testing"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// tf is one tar entry of a test layer.
+type tf struct {
+	name string
+	body string
+	typ  byte // 0: regular file, or a tar type
+	link string
+	size int64 // header size override (hostile headers); 0: len(body)
+}
+
+func dir(name string) tf             { return tf{name: name, typ: tar.TypeDir} }
+func file(name, body string) tf      { return tf{name: name, body: body} }
+func whiteout(name string) tf        { return tf{name: name} }
+func symlink(name, target string) tf { return tf{name: name, typ: tar.TypeSymlink, link: target} }
+func hardlink(name, target string) tf {
+	return tf{name: name, typ: tar.TypeLink, link: target}
+}
+
+// layerTar builds an uncompressed layer tar.
+func layerTar(t testing.TB, entries ...tf) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, e := range entries {
+		h := &tar.Header{Name: e.name, Mode: 0o644, ModTime: time.Unix(0, 0), Typeflag: e.typ, Linkname: e.link}
+		switch e.typ {
+		case 0:
+			h.Typeflag = tar.TypeReg
+			h.Size = int64(len(e.body))
+		case tar.TypeDir:
+			h.Mode = 0o755
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			if _, err := tw.Write([]byte(e.body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// mkImage stacks layers (plain tars, gzip-compressed by ggcr) into an
+// image whose history says "layer N" (and has one empty-layer step first).
+func mkImage(t testing.TB, layers ...[]byte) v1.Image {
+	t.Helper()
+	img, err := mutate.AppendLayers(empty.Image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err = mutate.Append(img, mutate.Addendum{History: v1.History{CreatedBy: "ENV A=1", EmptyLayer: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range layers {
+		b := b
+		l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err = mutate.Append(img, mutate.Addendum{Layer: l, History: v1.History{CreatedBy: "RUN layer " + string(rune('0'+i))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return img
+}
+
+func analyzeImage(t testing.TB, img v1.Image) *Analysis {
+	t.Helper()
+	a, err := Image(context.Background(), img, Options{})
+	if err != nil {
+		t.Fatalf("Image: %v", err)
+	}
+	return a
+}
+
+// writeDockerArchive writes img as a docker save archive.
+func writeDockerArchive(t testing.TB, img v1.Image) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "image.tar")
+	if err := tarball.WriteToFile(p, nil, img); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// ociStream writes img as an OCI layout tar: blobs first (layers before
+// config and manifest), index.json last, as a stream of one pass.
+func ociStream(t testing.TB, img v1.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	add := func(name string, data []byte) {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("oci-layout", []byte(`{"imageLayoutVersion":"1.0.0"}`))
+	layers, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range layers {
+		d, err := l.Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := l.Compressed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		add("blobs/sha256/"+d.Hex, data)
+	}
+	cfg, _ := img.RawConfigFile()
+	cd, _ := img.ConfigName()
+	add("blobs/sha256/"+cd.Hex, cfg)
+	mf, _ := img.RawManifest()
+	md, _ := img.Digest()
+	add("blobs/sha256/"+md.Hex, mf)
+	mt, _ := img.MediaType()
+	idx, _ := json.Marshal(v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{{MediaType: mt, Digest: md, Size: int64(len(mf))}}})
+	add("index.json", idx)
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

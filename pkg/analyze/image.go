@@ -1,0 +1,208 @@
+package analyze
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"strings"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"golang.org/x/sync/errgroup"
+)
+
+// Image analyzes a go-containerregistry image. Layers are read once each,
+// as streams, opt.Concurrency at a time; each stored blob is verified
+// against its digest (or, for StoredUncompressed, its diff_id).
+func Image(ctx context.Context, img v1.Image, opt Options) (*Analysis, error) {
+	start := time.Now()
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("reading image config: %w", err)
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		return nil, fmt.Errorf("listing layers: %w", err)
+	}
+	if len(layers) == 0 {
+		return nil, errNoLayers
+	}
+	diffIDs := cfg.RootFS.DiffIDs
+	if len(diffIDs) != len(layers) {
+		return nil, fmt.Errorf("image config lists %d diff_ids for %d layers", len(diffIDs), len(layers))
+	}
+	hist := make([]historyEntry, len(cfg.History))
+	for i, h := range cfg.History {
+		hist[i] = historyEntry{CreatedBy: h.CreatedBy, EmptyLayer: h.EmptyLayer}
+	}
+	created := historyFor(hist, len(layers))
+
+	metas := make([]layerMeta, len(layers))
+	for i, l := range layers {
+		m := layerMeta{diffID: diffIDs[i].String(), createdBy: created[i]}
+		if mt, err := l.MediaType(); err == nil {
+			m.mediaType = string(mt)
+		}
+		if opt.StoredUncompressed {
+			// go-containerregistry reports these as gzip layers; they
+			// are plain tar.
+			m.digest = m.diffID
+			if KnownLayerMediaType(m.mediaType) {
+				m.mediaType = "application/vnd.docker.image.rootfs.diff.tar"
+			}
+		} else {
+			d, err := l.Digest()
+			if err != nil {
+				return nil, fmt.Errorf("%s: reading digest: %w", layerLabel(i, ""), err)
+			}
+			m.digest = d.String()
+			if m.compressed, err = l.Size(); err != nil {
+				return nil, fmt.Errorf("%s: reading size: %w", layerLabel(i, m.digest), err)
+			}
+		}
+		metas[i] = m
+	}
+
+	idxs := make([]*LayerIndex, len(layers))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opt.workers())
+	for i, l := range layers {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			label := layerLabel(i, metas[i].digest)
+			idx, stored, err := readImageLayer(gctx, l, opt.StoredUncompressed, metas[i], label)
+			if err != nil {
+				return err
+			}
+			if opt.StoredUncompressed {
+				metas[i].compressed = stored
+			}
+			idxs[i] = idx
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	readDone := time.Now()
+	a, err := build(ctx, idxs, metas, opt, start, readDone)
+	if err != nil {
+		return nil, err
+	}
+	if !opt.StoredUncompressed {
+		// (For a stored-uncompressed image, the digest would make
+		// go-containerregistry compress every layer.)
+		if d, err := img.Digest(); err == nil {
+			a.Digest = d.String()
+		}
+	}
+	return a, nil
+}
+
+// readImageLayer reads one layer: the stored blob through a digest check,
+// decompressed, indexed. It returns the number of stored bytes.
+func readImageLayer(ctx context.Context, l v1.Layer, uncompressed bool, m layerMeta, label string) (*LayerIndex, int64, error) {
+	if !KnownLayerMediaType(m.mediaType) {
+		return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("unknown layer media type %q", m.mediaType)}
+	}
+	var rc io.ReadCloser
+	var err error
+	want := m.digest
+	if uncompressed {
+		rc, err = l.Uncompressed()
+		want = m.diffID
+	} else {
+		rc, err = l.Compressed()
+	}
+	if err != nil {
+		return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("opening blob: %w", err)}
+	}
+	defer rc.Close()
+	vr := newVerifier(ctxReader{ctx, rc}, want)
+	zr, _, err := Decompress(vr)
+	if err != nil {
+		return nil, 0, &LayerError{Layer: label, Err: err}
+	}
+	defer zr.Close()
+	idx, err := ReadLayer(zr, label)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Consume the rest (tar padding, compressed trailer) so the digest
+	// covers the whole blob.
+	if _, err := io.Copy(io.Discard, zr); err != nil {
+		return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("reading past the end of the tar: %w", truncated(err))}
+	}
+	if err := vr.finish(); err != nil {
+		return nil, 0, &LayerError{Layer: label, Err: err}
+	}
+	return idx, vr.n, nil
+}
+
+// verifier hashes what is read through it and compares with a digest.
+type verifier struct {
+	r    io.Reader
+	h    hash.Hash
+	n    int64
+	want string
+}
+
+func newVerifier(r io.Reader, want string) *verifier {
+	return &verifier{r: r, h: sha256.New(), want: want}
+}
+
+func (v *verifier) Read(p []byte) (int, error) {
+	n, err := v.r.Read(p)
+	v.h.Write(p[:n])
+	v.n += int64(n)
+	return n, err
+}
+
+func (v *verifier) finish() error {
+	if _, err := io.Copy(io.Discard, v); err != nil {
+		return fmt.Errorf("reading blob: %w", truncated(err))
+	}
+	got := "sha256:" + hex.EncodeToString(v.h.Sum(nil))
+	if strings.HasPrefix(v.want, "sha256:") && got != v.want {
+		return fmt.Errorf("digest mismatch: the blob's content is %s, the manifest says %s (corrupt or tampered blob)", got, v.want)
+	}
+	return nil
+}
+
+// ctxReader stops reading when ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// KnownLayerMediaType reports whether mt is a layer media type plimsoll
+// reads (OCI and Docker tar layers, plain, gzip or zstd); "" is accepted.
+func KnownLayerMediaType(mt string) bool {
+	switch mt {
+	case "",
+		"application/vnd.oci.image.layer.v1.tar",
+		"application/vnd.oci.image.layer.v1.tar+gzip",
+		"application/vnd.oci.image.layer.v1.tar+zstd",
+		"application/vnd.oci.image.layer.nondistributable.v1.tar",
+		"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+		"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+		"application/vnd.docker.image.rootfs.diff.tar",
+		"application/vnd.docker.image.rootfs.diff.tar.gzip",
+		"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+		"application/vnd.docker.image.rootfs.diff.tar.zstd":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,269 @@
+package analyze
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/dustin/go-humanize"
+)
+
+func hb(n int64) string {
+	if n < 0 {
+		return "-" + humanize.Bytes(uint64(-n))
+	}
+	return humanize.Bytes(uint64(n))
+}
+
+func pct(f float64) string { return fmt.Sprintf("%.2f%%", f*100) }
+
+// short cuts a string to n runes with an ellipsis.
+func short(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func shortDigest(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
+		return d[i+1 : i+13]
+	}
+	return d
+}
+
+// WriteText renders analyses as readable tables.
+func WriteText(w io.Writer, as []*Analysis) error {
+	ew := &errWriter{w: w}
+	for i, a := range as {
+		if i > 0 {
+			fmt.Fprintln(ew)
+		}
+		writeText(ew, a)
+	}
+	return ew.err
+}
+
+func writeText(w io.Writer, a *Analysis) {
+	title := a.Image
+	if a.Platform != "" {
+		title += " (" + a.Platform + ")"
+	}
+	fmt.Fprintf(w, "Image: %s\n", title)
+	if a.Digest != "" {
+		fmt.Fprintf(w, "Digest: %s\n", a.Digest)
+	}
+	fmt.Fprintf(w, "Size: %s (%d bytes), compressed %s, %d layers, %d files\n", hb(a.SizeBytes), a.SizeBytes, hb(a.CompressedBytes), len(a.Layers), a.Files)
+	fmt.Fprintf(w, "Efficiency (dive): %v  wasted: %s (%d bytes)  user wasted: %s\n", a.Efficiency, hb(a.WastedBytes), a.WastedBytes, pct(a.UserWastedRatio))
+	fmt.Fprintf(w, "Reclaimable by squashing: %s (%d bytes); final filesystem %s\n", hb(a.ReclaimableBytes), a.ReclaimableBytes, hb(a.FinalBytes))
+
+	fmt.Fprintln(w, "\nLayers:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  #\tSIZE\tCOMPRESSED\tRECLAIMABLE\tFILES\tDIGEST\tCREATED BY")
+	for _, l := range a.Layers {
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, shortDigest(l.Digest), short(TrimShell(l.CreatedBy), 60))
+	}
+	tw.Flush()
+
+	fmt.Fprintln(w, "\nInefficient files (dive):")
+	if len(a.InefficientFiles) == 0 {
+		fmt.Fprintln(w, "  none")
+	} else {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  COUNT\tWASTED\tPATH")
+		for _, f := range a.InefficientFiles {
+			fmt.Fprintf(tw, "  %d\t%s\t%s\n", f.Count, hb(f.WastedBytes), f.Path)
+		}
+		tw.Flush()
+		if more := a.InefficientCount - len(a.InefficientFiles); more > 0 {
+			fmt.Fprintf(w, "  … and %d more\n", more)
+		}
+	}
+
+	fmt.Fprintln(w, "\nWaste:")
+	if len(a.Waste) == 0 {
+		fmt.Fprintln(w, "  none")
+	} else {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  CATEGORY\tBYTES\tRECLAIMABLE\tFILES\tLARGEST\tADDED BY")
+		for _, c := range a.Waste {
+			top, by := "", ""
+			if len(c.Top) > 0 {
+				top = c.Top[0].Path
+				by = fmt.Sprintf("layer %d: %s", c.Top[0].Layer, short(TrimShell(c.Top[0].CreatedBy), 40))
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\n", c.Category, hb(c.Bytes), hb(c.ReclaimableBytes), c.Files, top, by)
+		}
+		tw.Flush()
+	}
+
+	fmt.Fprintln(w, "\nLargest files:")
+	if len(a.LargestFiles) == 0 {
+		fmt.Fprintln(w, "  none")
+	} else {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  SIZE\tLAYER\tPATH")
+		for _, f := range a.LargestFiles {
+			fmt.Fprintf(tw, "  %s\t%d\t%s\n", hb(f.SizeBytes), f.Layer, f.Path)
+		}
+		tw.Flush()
+	}
+	for _, warn := range a.Warnings {
+		fmt.Fprintf(w, "\nwarning: %s\n", warn)
+	}
+	if a.CI != nil {
+		writeCIText(w, a.CI)
+	}
+}
+
+func writeCIText(w io.Writer, ci *CIResult) {
+	fmt.Fprintln(w, "\nResults:")
+	pass, fail, skip := 0, 0, 0
+	for _, r := range ci.Rules {
+		switch r.Status {
+		case "pass":
+			pass++
+			fmt.Fprintf(w, "  PASS: %s\n", r.Rule)
+		case "fail":
+			fail++
+			fmt.Fprintf(w, "  FAIL: %s: %s\n", r.Rule, r.Message)
+		default:
+			skip++
+			fmt.Fprintf(w, "  SKIP: %s: %s\n", r.Rule, r.Message)
+		}
+	}
+	status := "PASS"
+	if !ci.Pass {
+		status = "FAIL"
+	}
+	fmt.Fprintf(w, "Result:%s [Total:%d] [Passed:%d] [Failed:%d] [Warn:0] [Skipped:%d]\n", status, len(ci.Rules), pass, fail, skip)
+}
+
+// mdEscape keeps a value from breaking a markdown table.
+func mdEscape(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	s = strings.ReplaceAll(s, "`", "'")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// WriteMarkdown renders analyses for a pull request comment or a job
+// summary.
+func WriteMarkdown(w io.Writer, as []*Analysis) error {
+	ew := &errWriter{w: w}
+	for i, a := range as {
+		if i > 0 {
+			fmt.Fprintln(ew)
+		}
+		writeMarkdown(ew, a)
+	}
+	return ew.err
+}
+
+func writeMarkdown(w io.Writer, a *Analysis) {
+	title := a.Image
+	if a.Platform != "" {
+		title += " (" + a.Platform + ")"
+	}
+	fmt.Fprintf(w, "### Image analysis: `%s`\n\n", mdEscape(title))
+	if a.CI != nil {
+		if a.CI.Pass {
+			fmt.Fprintln(w, "**CI rules: pass**")
+		} else {
+			fmt.Fprintln(w, "**CI rules: FAIL**")
+		}
+		fmt.Fprintln(w)
+		for _, r := range a.CI.Rules {
+			switch r.Status {
+			case "fail":
+				fmt.Fprintf(w, "- :x: `%s`: %s\n", r.Rule, mdEscape(r.Message))
+			case "pass":
+				fmt.Fprintf(w, "- :white_check_mark: `%s` (threshold %s)\n", r.Rule, mdEscape(r.Threshold))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "| Metric | Value |")
+	fmt.Fprintln(w, "|---|---:|")
+	fmt.Fprintf(w, "| Size | %s |\n", hb(a.SizeBytes))
+	fmt.Fprintf(w, "| Compressed | %s |\n", hb(a.CompressedBytes))
+	fmt.Fprintf(w, "| Layers | %d |\n", len(a.Layers))
+	fmt.Fprintf(w, "| Files | %d |\n", a.Files)
+	fmt.Fprintf(w, "| Efficiency (dive) | %s |\n", pct(a.Efficiency))
+	fmt.Fprintf(w, "| Wasted (dive) | %s |\n", hb(a.WastedBytes))
+	fmt.Fprintf(w, "| User wasted (dive) | %s |\n", pct(a.UserWastedRatio))
+	fmt.Fprintf(w, "| Reclaimable by squashing | %s |\n", hb(a.ReclaimableBytes))
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(w, "<details><summary>Layers</summary>")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| # | Size | Compressed | Reclaimable | Files | Created by |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---|")
+	for _, l := range a.Layers {
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %d | `%s` |\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, mdEscape(short(TrimShell(l.CreatedBy), 80)))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "</details>")
+	fmt.Fprintln(w)
+
+	if len(a.Waste) > 0 {
+		fmt.Fprintln(w, "#### Waste")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| Category | Bytes | Reclaimable | Files | Largest | Added by |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---|---|")
+		for _, c := range a.Waste {
+			top, by := "", ""
+			if len(c.Top) > 0 {
+				top = "`" + mdEscape(c.Top[0].Path) + "`"
+				by = fmt.Sprintf("layer %d: `%s`", c.Top[0].Layer, mdEscape(short(TrimShell(c.Top[0].CreatedBy), 50)))
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %s |\n", c.Category, hb(c.Bytes), hb(c.ReclaimableBytes), c.Files, top, by)
+		}
+		fmt.Fprintln(w)
+	}
+	if len(a.LargestFiles) > 0 {
+		fmt.Fprintln(w, "<details><summary>Largest files</summary>")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| Size | Layer | Path |")
+		fmt.Fprintln(w, "|---:|---:|---|")
+		for _, f := range a.LargestFiles {
+			fmt.Fprintf(w, "| %s | %d | `%s` |\n", hb(f.SizeBytes), f.Layer, mdEscape(f.Path))
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "</details>")
+		fmt.Fprintln(w)
+	}
+	if len(a.InefficientFiles) > 0 {
+		fmt.Fprintln(w, "<details><summary>Inefficient files (dive)</summary>")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| Count | Wasted | Path |")
+		fmt.Fprintln(w, "|---:|---:|---|")
+		for _, f := range a.InefficientFiles {
+			fmt.Fprintf(w, "| %d | %s | `%s` |\n", f.Count, hb(f.WastedBytes), mdEscape(f.Path))
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "</details>")
+		fmt.Fprintln(w)
+	}
+	for _, warn := range a.Warnings {
+		fmt.Fprintf(w, "> warning: %s\n\n", mdEscape(warn))
+	}
+}
+
+// errWriter remembers the first write error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return len(p), nil
+	}
+	if _, err := e.w.Write(p); err != nil {
+		e.err = err
+	}
+	return len(p), nil
+}

@@ -1,0 +1,183 @@
+package buildkit_test
+
+// Benchmarks of `plimsoll build` against `buildctl build` on the same
+// Dockerfile and the same buildkitd, cold (cache pruned before each build)
+// and warm. Both run as processes, as a user runs them. Run with
+//
+//	go test ./pkg/buildkit -run '^$' -bench BenchmarkBuildVsBuildctl -benchtime 3x -count 5 | tee bench.txt
+//	benchstat -col /tool bench.txt
+//
+// scripts in /work/team/B-figures.md record the figures. They are not
+// timed tests: nothing here fails on a duration.
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/moby/buildkit/client"
+
+	"github.com/plimsoll/plimsoll/pkg/buildkit"
+	"github.com/plimsoll/plimsoll/pkg/testenv"
+)
+
+var (
+	benchBinOnce sync.Once
+	benchBin     string
+	benchBinErr  error
+)
+
+// benchPlimsoll builds the plimsoll binary once per test binary.
+func benchPlimsoll(b *testing.B) string {
+	b.Helper()
+	benchBinOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "plimsoll-bench-")
+		if err != nil {
+			benchBinErr = err
+			return
+		}
+		benchBin = filepath.Join(dir, "plimsoll")
+		out, err := exec.Command("go", "build", "-o", benchBin, "github.com/plimsoll/plimsoll/cmd/plimsoll").CombinedOutput()
+		if err != nil {
+			benchBinErr = err
+			b.Logf("%s", out)
+		}
+	})
+	if benchBinErr != nil {
+		b.Fatalf("building plimsoll: %v", benchBinErr)
+	}
+	return benchBin
+}
+
+// benchBuildctl is the buildctl next to the buildkitd that tests run.
+func benchBuildctl(b *testing.B) string {
+	b.Helper()
+	d, err := buildkit.FindDaemonBinary("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := filepath.Join(filepath.Dir(d), "buildctl")
+	if _, err := os.Stat(p); err != nil {
+		if p, err = exec.LookPath("buildctl"); err != nil {
+			b.Fatalf("no buildctl next to %s or on PATH (run `make test-deps`)", d)
+		}
+	}
+	return p
+}
+
+// benchDockerfile does real work: a base image load, a step that writes
+// 48 MB of incompressible data, one that hashes it, and a small one.
+const benchDockerfile = `FROM busybox
+ARG SEED
+RUN echo "$SEED" > /seed && dd if=/dev/urandom of=/data bs=1M count=48 2>/dev/null
+RUN sha256sum /data > /data.sha256 && for i in 1 2 3 4 5 6 7 8; do sha256sum /data >/dev/null; done
+RUN mkdir -p /app && cp /seed /app/ && ls -la /app
+`
+
+func benchRun(b *testing.B, name string, args ...string) {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, out)
+	}
+}
+
+func benchPruneAll(b *testing.B, c *client.Client) {
+	b.Helper()
+	if _, err := buildkit.Prune(context.Background(), c, 0, 0, true); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkBuildVsBuildctl/tool=T/cache=C/out=O: T is plimsoll or
+// buildctl; out=none is plimsoll's --output none (the image is streamed
+// and analysed, nothing written) against buildctl exporting the same OCI
+// stream to /dev/null; out=archive writes an OCI archive file with both.
+func BenchmarkBuildVsBuildctl(b *testing.B) {
+	plimsoll, buildctl := benchPlimsoll(b), benchBuildctl(b)
+	bk := testenv.BuildKit(b)
+	addr := bk.Addr
+	contexts := testenv.BuildContexts(b)
+	bb := strings.TrimPrefix(contexts["busybox"], "oci-layout://")
+	bbDir, bbDigest, _ := strings.Cut(bb, "@")
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(benchDockerfile), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	out := b.TempDir()
+	seed := time.Now().String()
+
+	cmdFor := func(tool, output string) (string, []string) {
+		if tool == "plimsoll" {
+			args := []string{"build", "--builder", addr, "--progress", "quiet", "--build-arg", "SEED=" + seed,
+				"--build-context", "busybox=oci-layout://" + bbDir + "@" + bbDigest, dir}
+			if output == "archive" {
+				args = append(args, "--output", "oci-archive="+filepath.Join(out, "p.tar"))
+			}
+			return plimsoll, args
+		}
+		dest := "/dev/null"
+		if output == "archive" {
+			dest = filepath.Join(out, "b.tar")
+		}
+		return buildctl, []string{"--addr", addr, "build", "--progress", "quiet", "--frontend", "dockerfile.v0",
+			"--local", "context=" + dir, "--local", "dockerfile=" + dir, "--opt", "build-arg:SEED=" + seed,
+			"--oci-layout", "busybox=" + bbDir, "--opt", "context:busybox=oci-layout://busybox@" + bbDigest,
+			"--output", "type=oci,dest=" + dest}
+	}
+	for _, cache := range []string{"cold", "warm"} {
+		for _, output := range []string{"none", "archive"} {
+			for _, tool := range []string{"buildctl", "plimsoll"} {
+				b.Run("tool="+tool+"/cache="+cache+"/out="+output, func(b *testing.B) {
+					name, args := cmdFor(tool, output)
+					if cache == "warm" {
+						benchRun(b, name, args...)
+					}
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						if cache == "cold" {
+							b.StopTimer()
+							benchPruneAll(b, bk.Client)
+							b.StartTimer()
+						}
+						benchRun(b, name, args...)
+					}
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkExampleVariants/variants=V builds examples/ml-service cold:
+// the multi-stage Dockerfile alone, or both Dockerfiles as two variants of
+// one run. Slow (apt-get from the Debian mirror); run with -benchtime 1x.
+func BenchmarkExampleVariants(b *testing.B) {
+	plimsoll := benchPlimsoll(b)
+	bk := testenv.BuildKit(b)
+	dir, err := filepath.Abs("../../examples/ml-service")
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := "debian:bookworm-slim=" + testenv.BuildContexts(b)["debian:bookworm-slim"]
+	for _, vs := range []string{"multi", "both"} {
+		b.Run("variants="+vs, func(b *testing.B) {
+			args := []string{"build", "--builder", bk.Addr, "--progress", "quiet", "--build-context", base}
+			if vs == "both" {
+				args = append(args, "--variant", "single=Dockerfile.single")
+			}
+			args = append(args, "--variant", "multi=Dockerfile", dir)
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				benchPruneAll(b, bk.Client)
+				b.StartTimer()
+				benchRun(b, plimsoll, args...)
+			}
+		})
+	}
+}

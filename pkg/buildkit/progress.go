@@ -1,0 +1,181 @@
+package buildkit
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/util/progress/progressui"
+	digest "github.com/opencontainers/go-digest"
+)
+
+// ProgressModes are the values of --progress.
+var ProgressModes = []string{"auto", "plain", "tty", "quiet", "rawjson"}
+
+// ValidProgress reports whether mode is one of ProgressModes.
+func ValidProgress(mode string) bool {
+	for _, m := range ProgressModes {
+		if m == mode {
+			return true
+		}
+	}
+	return false
+}
+
+// logTailLines is how many output lines of each step are kept to quote
+// when the step fails.
+const logTailLines = 20
+
+// tracker watches one solve's status stream: it counts the steps and the
+// cache hits and keeps the last lines each step printed.
+type tracker struct {
+	mu    sync.Mutex
+	verts map[digest.Digest]*vertexState
+	order []digest.Digest
+}
+
+type vertexState struct {
+	name      string
+	cached    bool
+	completed bool
+	err       string
+	tail      []string // last lines of output
+	partial   string   // an unterminated last line
+}
+
+func newTracker() *tracker { return &tracker{verts: map[digest.Digest]*vertexState{}} }
+
+func (t *tracker) update(ss *client.SolveStatus) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, v := range ss.Vertexes {
+		st := t.verts[v.Digest]
+		if st == nil {
+			st = &vertexState{}
+			t.verts[v.Digest] = st
+			t.order = append(t.order, v.Digest)
+		}
+		st.name = v.Name
+		st.cached = st.cached || v.Cached
+		st.completed = st.completed || v.Completed != nil
+		if v.Error != "" {
+			st.err = v.Error
+		}
+	}
+	for _, l := range ss.Logs {
+		st := t.verts[l.Vertex]
+		if st == nil {
+			continue
+		}
+		text := st.partial + string(l.Data)
+		lines := strings.Split(text, "\n")
+		st.partial = lines[len(lines)-1]
+		for _, line := range lines[:len(lines)-1] {
+			st.tail = append(st.tail, strings.TrimRight(line, "\r"))
+		}
+		if len(st.tail) > logTailLines {
+			st.tail = append([]string(nil), st.tail[len(st.tail)-logTailLines:]...)
+		}
+		if len(st.partial) > 4096 {
+			st.partial = st.partial[:4096]
+		}
+	}
+}
+
+// counts returns the number of steps and of steps answered from the cache.
+// Internal bookkeeping vertexes (loading the Dockerfile, .dockerignore and
+// metadata) are not steps.
+func (t *tracker) counts() (steps, hits int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, d := range t.order {
+		v := t.verts[d]
+		if isInternal(v.name) {
+			continue
+		}
+		steps++
+		if v.cached {
+			hits++
+		}
+	}
+	return steps, hits
+}
+
+func isInternal(name string) bool {
+	return strings.HasPrefix(name, "[internal]") || strings.HasPrefix(name, "[auth]")
+}
+
+// failed returns the first vertex that reported an error, with its last
+// lines of output.
+func (t *tracker) failed() (name, errText string, tail []string, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, d := range t.order {
+		v := t.verts[d]
+		if v.err == "" || strings.Contains(v.err, "context canceled") {
+			continue
+		}
+		tail = append([]string(nil), v.tail...)
+		if v.partial != "" {
+			tail = append(tail, v.partial)
+		}
+		return v.name, v.err, tail, true
+	}
+	return "", "", nil, false
+}
+
+// progress shows one solve's status stream with BuildKit's progressui and
+// feeds the tracker. run returns when the stream closes.
+type progress struct {
+	mode    string
+	out     io.Writer
+	tracker *tracker
+}
+
+// run consumes ch until it is closed. The display gets its own channel so
+// that a slow terminal never stalls the tracker, and the tracker never
+// misses an update.
+func (p *progress) run(ctx context.Context, ch chan *client.SolveStatus) error {
+	mode := progressui.DisplayMode(p.mode)
+	if mode == "" {
+		mode = progressui.AutoMode
+	}
+	out := p.out
+	if out == nil {
+		out = io.Discard
+		mode = progressui.QuietMode
+	}
+	if mode == progressui.AutoMode || mode == progressui.TtyMode {
+		// progressui wants a console for tty; anything else gets plain.
+		if f, ok := out.(*os.File); !ok || !isTerminal(f) {
+			mode = progressui.PlainMode
+		}
+	}
+	d, err := progressui.NewDisplay(out, mode)
+	if err != nil {
+		return fmt.Errorf("progress display: %w", err)
+	}
+	dch := make(chan *client.SolveStatus, 64)
+	done := make(chan error, 1)
+	go func() {
+		// The display must drain to the end even when the build was
+		// canceled, so it gets a context of its own.
+		_, err := d.UpdateFrom(context.WithoutCancel(ctx), dch)
+		done <- err
+	}()
+	for ss := range ch {
+		p.tracker.update(ss)
+		dch <- ss
+	}
+	close(dch)
+	return <-done
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,320 @@
+package dockerfile
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// Requirement is one line of a pip requirements file.
+type Requirement struct {
+	// Name is the project name as written ("Torch"); Key is its PEP 503
+	// normalised form ("torch").
+	Name, Key string
+	// Extras are the [extras], if any.
+	Extras []string
+	// Specifier is the version specifier as written ("==2.1.0+cu121",
+	// ">=1.0,<2"), "" when none.
+	Specifier string
+	// URL is set for a direct reference ("name @ https://...").
+	URL string
+	// Marker is the environment marker after ';'.
+	Marker string
+	// File and Line locate it (File as opened, Line 1-based; a requirement
+	// continued over several lines has the first).
+	File string
+	Line int
+	// Raw is the line as written, comments removed.
+	Raw string
+}
+
+// Pinned reports whether the requirement names one exact version: "=="
+// without a wildcard, or "===", or a direct URL that fixes the artefact
+// (a file, or a VCS URL with an @ref).
+func (r Requirement) Pinned() bool {
+	if r.URL != "" {
+		u := r.URL
+		if i := strings.Index(u, "#"); i >= 0 {
+			u = u[:i]
+		}
+		if strings.HasPrefix(u, "git+") || strings.HasPrefix(u, "hg+") || strings.HasPrefix(u, "svn+") || strings.HasPrefix(u, "bzr+") {
+			// VCS: pinned when an @ref follows the repository path.
+			rest := u[strings.Index(u, "://")+3:]
+			return strings.Contains(rest, "@")
+		}
+		return true
+	}
+	return IsExactSpecifier(r.Specifier)
+}
+
+// Version returns the exact version when Pinned by "=="/"===", else "".
+func (r Requirement) Version() string {
+	s := strings.TrimSpace(r.Specifier)
+	if !IsExactSpecifier(s) {
+		return ""
+	}
+	return strings.TrimSpace(strings.TrimLeft(s, "="))
+}
+
+// IsExactSpecifier reports whether a version specifier pins one version:
+// "==1.2.3", "===1.2", "== 1.0+cu121"; not "==1.*", ">=1", "==1,!=2".
+func IsExactSpecifier(spec string) bool {
+	s := strings.TrimSpace(spec)
+	if strings.Contains(s, ",") {
+		// Several clauses: pinned when one of them is exact.
+		for _, part := range strings.Split(s, ",") {
+			if IsExactSpecifier(part) {
+				return true
+			}
+		}
+		return false
+	}
+	if strings.HasPrefix(s, "===") {
+		return len(strings.TrimSpace(s[3:])) > 0
+	}
+	if strings.HasPrefix(s, "==") {
+		v := strings.TrimSpace(s[2:])
+		return v != "" && !strings.Contains(v, "*")
+	}
+	return false
+}
+
+// Requirements is a requirements file with the files it includes.
+type Requirements struct {
+	// Requirements from the file and its -r includes, in order.
+	Requirements []Requirement
+	// Constraints from -c files (and their includes), by Key.
+	Constraints map[string]Requirement
+	// Files are the files read, in order (the root first).
+	Files []string
+	// Missing are included files that do not exist.
+	Missing []string
+}
+
+// PinnedByConstraint reports whether a constraints file pins r.
+func (rs *Requirements) PinnedByConstraint(r Requirement) bool {
+	c, ok := rs.Constraints[r.Key]
+	return ok && c.Pinned()
+}
+
+// MaxRequirementsDepth bounds -r/-c include chains (and loops).
+const MaxRequirementsDepth = 16
+
+// ReadRequirements reads a pip requirements file, following -r/--requirement
+// includes (as requirements) and -c/--constraint includes (as constraints),
+// relative to the including file, as pip does. The root must exist;
+// missing includes are listed in Missing.
+func ReadRequirements(path string) (*Requirements, error) {
+	rs := &Requirements{Constraints: map[string]Requirement{}}
+	if err := rs.read(path, false, map[string]bool{}, 0); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+// AddConstraints reads a constraints file (pip -c on the command line, or
+// PIP_CONSTRAINT) into rs.Constraints.
+func (rs *Requirements) AddConstraints(path string) error {
+	return rs.read(path, true, map[string]bool{}, 0)
+}
+
+func (rs *Requirements) read(path string, constraint bool, seen map[string]bool, depth int) error {
+	clean := filepath.Clean(path)
+	if seen[clean] || depth > MaxRequirementsDepth {
+		return nil
+	}
+	seen[clean] = true
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if depth > 0 && errors.Is(err, fs.ErrNotExist) {
+			rs.Missing = append(rs.Missing, path)
+			return nil
+		}
+		return fmt.Errorf("reading requirements file: %w", err)
+	}
+	if err := CheckText(data); err != nil {
+		return fmt.Errorf("reading requirements file %s: %w", path, err)
+	}
+	rs.Files = append(rs.Files, path)
+	for _, l := range logicalLines(data) {
+		text := l.text
+		fields := strings.Fields(text)
+		if len(fields) == 0 {
+			continue
+		}
+		opt, val := splitOption(fields)
+		switch opt {
+		case "-r", "--requirement":
+			if val != "" {
+				if err := rs.read(resolveInclude(path, val), constraint, seen, depth+1); err != nil {
+					return err
+				}
+			}
+			continue
+		case "-c", "--constraint":
+			if val != "" {
+				if err := rs.read(resolveInclude(path, val), true, seen, depth+1); err != nil {
+					return err
+				}
+			}
+			continue
+		case "":
+		default:
+			// -e/--editable, -i/--index-url, --extra-index-url, -f, --hash
+			// only lines, --pre, ...: not requirements plimsoll checks.
+			continue
+		}
+		r, ok := ParseRequirement(text)
+		if !ok {
+			continue
+		}
+		r.File, r.Line = path, l.line
+		if constraint {
+			rs.Constraints[r.Key] = r
+		} else {
+			rs.Requirements = append(rs.Requirements, r)
+		}
+	}
+	return nil
+}
+
+func resolveInclude(from, name string) string {
+	if filepath.IsAbs(name) || strings.Contains(name, "://") {
+		return name
+	}
+	return filepath.Join(filepath.Dir(from), name)
+}
+
+// splitOption reads a leading option: "-r file", "-rfile", "--requirement=file".
+func splitOption(fields []string) (opt, val string) {
+	f := fields[0]
+	if !strings.HasPrefix(f, "-") {
+		return "", ""
+	}
+	if strings.HasPrefix(f, "--") {
+		if k, v, ok := strings.Cut(f, "="); ok {
+			return k, v
+		}
+		if len(fields) > 1 {
+			return f, fields[1]
+		}
+		return f, ""
+	}
+	if len(f) > 2 {
+		return f[:2], f[2:]
+	}
+	if len(fields) > 1 {
+		return f, fields[1]
+	}
+	return f, ""
+}
+
+type logicalLine struct {
+	line int
+	text string
+}
+
+// logicalLines joins backslash continuations and drops comments.
+func logicalLines(data []byte) []logicalLine {
+	var out []logicalLine
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	n := 0
+	var cur strings.Builder
+	start := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimRight(sc.Text(), "\r")
+		// A comment starts at '#' at the line start or after whitespace.
+		if i := commentStart(line); i >= 0 {
+			line = line[:i]
+		}
+		if cur.Len() == 0 {
+			start = n
+		}
+		if strings.HasSuffix(line, "\\") {
+			cur.WriteString(strings.TrimSuffix(line, "\\"))
+			cur.WriteString(" ")
+			continue
+		}
+		cur.WriteString(line)
+		if t := strings.TrimSpace(cur.String()); t != "" {
+			out = append(out, logicalLine{line: start, text: t})
+		}
+		cur.Reset()
+	}
+	if t := strings.TrimSpace(cur.String()); t != "" {
+		out = append(out, logicalLine{line: start, text: t})
+	}
+	return out
+}
+
+func commentStart(line string) int {
+	for i := 0; i < len(line); i++ {
+		if line[i] == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t') {
+			return i
+		}
+	}
+	return -1
+}
+
+var (
+	reqNameRE   = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$`)
+	normalizeRE = regexp.MustCompile(`[-_.]+`)
+)
+
+// NormalizeName is PEP 503 normalisation: "Foo_Bar.baz" -> "foo-bar-baz".
+func NormalizeName(name string) string {
+	return strings.ToLower(normalizeRE.ReplaceAllString(name, "-"))
+}
+
+// ParseRequirement parses one requirement specifier ("torch==2.1.0+cu121",
+// "numpy>=1.24; python_version>'3.8'", "pkg[extra] @ https://..."), as on
+// a pip command line or in a requirements file. Paths, URLs without a name
+// and options are not requirements: ok is false.
+func ParseRequirement(s string) (Requirement, bool) {
+	raw := strings.TrimSpace(s)
+	// Per-requirement options (--hash=...) follow the specifier.
+	if i := strings.Index(raw, " --"); i >= 0 {
+		raw = strings.TrimSpace(raw[:i])
+	}
+	if raw == "" || strings.HasPrefix(raw, "-") || strings.HasPrefix(raw, ".") || strings.HasPrefix(raw, "/") ||
+		strings.Contains(raw, "://") && !strings.Contains(raw, "@") {
+		return Requirement{}, false
+	}
+	body, marker, _ := strings.Cut(raw, ";")
+	m := reqNameRE.FindStringSubmatch(strings.TrimSpace(body))
+	if m == nil {
+		return Requirement{}, false
+	}
+	rest := strings.TrimSpace(m[3])
+	if strings.HasSuffix(m[1], ".whl") || strings.HasSuffix(m[1], ".tar.gz") || strings.HasSuffix(m[1], ".zip") || strings.Contains(m[1], "/") {
+		return Requirement{}, false
+	}
+	r := Requirement{Name: m[1], Key: NormalizeName(m[1]), Marker: strings.TrimSpace(marker), Raw: strings.TrimSpace(s)}
+	if m[2] != "" {
+		for _, e := range strings.Split(strings.Trim(m[2], "[]"), ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				r.Extras = append(r.Extras, e)
+			}
+		}
+	}
+	switch {
+	case strings.HasPrefix(rest, "@"):
+		r.URL = strings.TrimSpace(rest[1:])
+	case rest == "":
+	case strings.ContainsAny(rest[:1], "=<>!~("):
+		r.Specifier = strings.Trim(rest, "() ")
+	default:
+		// Something after the name that is not a specifier: not a
+		// requirement we understand.
+		return Requirement{}, false
+	}
+	return r, true
+}

@@ -1,0 +1,25 @@
+package rules
+
+import "testing"
+
+func TestPL201(t *testing.T) {
+	runLintCases(t, "PL201", []lintCase{
+		{name: "no flag", src: "FROM python:3.11-slim\nRUN pip install flask==3.0.0\n", want: []string{"PL201@2"}},
+		{name: "flag", src: "FROM python:3.11-slim\nRUN pip install --no-cache-dir flask==3.0.0\n"},
+		{name: "global flag before install", src: "FROM python:3.11-slim\nRUN pip --no-cache-dir install flask==3.0.0\n"},
+		{name: "ENV PIP_NO_CACHE_DIR", src: "FROM python:3.11-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask==3.0.0\n"},
+		{name: "ENV inherited from base stage", src: "FROM python:3.11-slim AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask==3.0.0\n"},
+		{name: "inline env", src: "FROM python:3.11-slim\nRUN PIP_NO_CACHE_DIR=1 pip install flask==3.0.0\n"},
+		{name: "export", src: "FROM python:3.11-slim\nRUN export PIP_NO_CACHE_DIR=1 && pip install flask==3.0.0\n"},
+		{name: "cache mount", src: "FROM python:3.11-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.0\n"},
+		{name: "cache mount on ~/.cache", src: "FROM python:3.11-slim\nRUN --mount=type=cache,target=/root/.cache pip install flask==3.0.0\n"},
+		{name: "cache mount elsewhere", src: "FROM python:3.11-slim\nRUN --mount=type=cache,target=/var/cache/apt pip install flask==3.0.0\n", want: []string{"PL201@2"}},
+		{name: "cache mount at PIP_CACHE_DIR", src: "FROM python:3.11-slim\nENV PIP_CACHE_DIR=/pipcache\nRUN --mount=type=cache,target=/pipcache pip install x==1\n"},
+		{name: "builder stage not shipped", src: "FROM python:3.11 AS build\nRUN pip install flask==3.0.0\nFROM python:3.11-slim\nCOPY --from=build /usr/local /usr/local\n"},
+		{name: "base stage of the target is shipped", src: "FROM python:3.11-slim AS base\nRUN pip install flask==3.0.0\nFROM base\nCMD [\"flask\"]\n", want: []string{"PL201@2"}},
+		{name: "whole filesystem copied is shipped", src: "FROM python:3.11 AS build\nRUN pip install flask==3.0.0\nFROM scratch\nCOPY --from=build / /\n", want: []string{"PL201@2"}},
+		{name: "target selects the builder", target: "build", src: "FROM python:3.11 AS build\nRUN pip install flask==3.0.0\nFROM python:3.11-slim\nRUN pip install x==1\n", want: []string{"PL201@2"}},
+		{name: "sh -c", src: "FROM python:3.11-slim\nRUN sh -c 'pip install x==1'\n", want: []string{"PL201@2"}},
+		{name: "bash heredoc", src: "FROM python:3.11-slim\nRUN bash <<EOF\npip install x==1\nEOF\n", want: []string{"PL201@2"}},
+	})
+}

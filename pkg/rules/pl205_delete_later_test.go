@@ -1,0 +1,24 @@
+package rules
+
+import "testing"
+
+func TestPL205(t *testing.T) {
+	runLintCases(t, "PL205", []lintCase{
+		{name: "copied file removed", src: "FROM debian:bookworm\nCOPY model.tar.gz /tmp/\nRUN tar xzf /tmp/model.tar.gz -C /opt && rm /tmp/model.tar.gz\n", want: []string{"PL205@3"}},
+		{name: "copy dest removed", src: "FROM debian:bookworm\nCOPY big.bin /opt/big.bin\nRUN rm -f /opt/big.bin\n", want: []string{"PL205@3"}},
+		{name: "relative to workdir", src: "FROM debian:bookworm\nWORKDIR /app\nCOPY data.zip .\nRUN unzip data.zip && rm data.zip\n", want: []string{"PL205@4"}},
+		{name: "download removed later", src: "FROM debian:bookworm\nRUN curl -fsSL -o /tmp/x.tgz https://e.org/x.tgz\nRUN tar xzf /tmp/x.tgz && rm /tmp/x.tgz\n", want: []string{"PL205@3"}},
+		{name: "wget basename removed later", src: "FROM debian:bookworm\nWORKDIR /tmp\nRUN wget https://e.org/x.tgz\nRUN rm -f /tmp/x.tgz\n", want: []string{"PL205@4"}},
+		{name: "download removed in same RUN", src: "FROM debian:bookworm\nRUN curl -o /tmp/x.tgz https://e.org/x.tgz && tar xzf /tmp/x.tgz && rm /tmp/x.tgz\n"},
+		{name: "apt lists removed later", src: "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n", want: []string{"PL205@3"}},
+		{name: "context tree file removed", src: "FROM python:3.11-slim\nCOPY . /app\nRUN rm -rf /app/tests\n",
+			files: map[string]string{"tests/test_x.py": "x", "main.py": "y"}, want: []string{"PL205@3"}},
+		{name: "removing what a RUN made", src: "FROM python:3.11-slim\nCOPY . /app\nRUN make -C /app && rm -rf /app/build\n",
+			files: map[string]string{"main.py": "y"}},
+		{name: "excluded by dockerignore", src: "FROM python:3.11-slim\nCOPY . /app\nRUN rm -rf /app/tests\n",
+			files: map[string]string{"tests/test_x.py": "x", ".dockerignore": "tests\n"}},
+		{name: "base stage copy removed in child", src: "FROM debian:bookworm AS base\nCOPY big.bin /opt/big.bin\nFROM base\nRUN rm /opt/big.bin\n", want: []string{"PL205@4"}},
+		{name: "builder not shipped", src: "FROM debian:bookworm AS b\nCOPY big.bin /opt/big.bin\nRUN rm /opt/big.bin\nFROM scratch\nCOPY --from=b /opt /opt\n"},
+		{name: "glob", src: "FROM debian:bookworm\nCOPY pkgs/ /tmp/pkgs/\nRUN dpkg -i /tmp/pkgs/*.deb && rm -rf /tmp/pkgs\n", want: []string{"PL205@3"}},
+	})
+}

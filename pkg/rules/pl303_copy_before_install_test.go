@@ -1,0 +1,15 @@
+package rules
+
+import "testing"
+
+func TestPL303(t *testing.T) {
+	runLintCases(t, "PL303", []lintCase{
+		{name: "copy all then pip -r", src: "FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n", want: []string{"PL303@3"}},
+		{name: "deps first", src: "FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n"},
+		{name: "installs the project only", src: "FROM python:3.11-slim\nCOPY . /src\nRUN pip install /src\n"},
+		{name: "poetry", src: "FROM python:3.11-slim\nCOPY . /app\nRUN poetry install --no-root\n", want: []string{"PL303@2"}},
+		{name: "conda env create", src: "FROM continuumio/miniconda3:24.1.2-0\nCOPY . /app\nRUN conda env create -f /app/environment.yml\n", want: []string{"PL303@2"}},
+		{name: "npm ci", src: "FROM node:20-slim\nCOPY . .\nRUN npm ci\n", want: []string{"PL303@2"}},
+		{name: "builder stage too", src: "FROM python:3.11 AS b\nCOPY . .\nRUN pip wheel -r requirements.txt && pip install -r requirements.txt\nFROM python:3.11-slim\n", want: []string{"PL303@2"}},
+	})
+}

@@ -1,0 +1,2 @@
+# want PL001
+RUN echo no base image
