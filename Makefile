@@ -15,7 +15,7 @@ export PATH := $(BUILDKIT_BIN):$(PATH)
 
 GO_TEST_FLAGS ?= -race
 
-.PHONY: all build test-deps buildkit base-images test vet demo clean
+.PHONY: all build test-deps buildkit base-images test vet demo clean fuzz
 
 all: build
 
@@ -45,6 +45,11 @@ test: test-deps
 ## demo: build examples/ml-service single-stage and multi-stage, print both sizes
 demo: test-deps build
 	scripts/demo.sh
+
+## fuzz: fuzz the Dockerfile parser and every lint rule for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	go test -run='^$$' -fuzz=FuzzLint -fuzztime=$(FUZZTIME) ./pkg/rules/
 
 ## clean: remove bin/ (the cache stays; rm -rf $(PLIMSOLL_CACHE) to drop it)
 clean:

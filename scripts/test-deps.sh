@@ -7,7 +7,8 @@
 #                                       into $PLIMSOLL_CACHE/buildkit-<version>/
 #   base images (busybox, debian)       OCI layouts in $PLIMSOLL_CACHE/images/
 #
-# Usage: scripts/test-deps.sh [apt|buildkit|images]...   (default: all)
+# Usage: scripts/test-deps.sh [apt|runc|buildkit|images]...   (default: apt buildkit images)
+#   runc: only runc from apt (what a daemonless `plimsoll build` needs besides buildkitd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,13 +24,13 @@ as_root() {
 
 deps_apt() {
 	local missing=() pkg
-	for pkg in runc debootstrap busybox-static; do
+	for pkg in "$@"; do
 		if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
 			missing+=("$pkg")
 		fi
 	done
 	if [ "${#missing[@]}" -eq 0 ]; then
-		log "apt: runc debootstrap busybox-static already installed"
+		log "apt: $* already installed"
 		return
 	fi
 	log "apt: installing ${missing[*]}"
@@ -75,9 +76,10 @@ steps=("$@")
 [ "${#steps[@]}" -gt 0 ] || steps=(apt buildkit images)
 for s in "${steps[@]}"; do
 	case "$s" in
-	apt) deps_apt ;;
+	apt) deps_apt runc debootstrap busybox-static ;;
+	runc) deps_apt runc ;;
 	buildkit) deps_buildkit ;;
 	images) deps_images ;;
-	*) echo "test-deps: unknown step $s (want apt, buildkit or images)" >&2; exit 2 ;;
+	*) echo "test-deps: unknown step $s (want apt, runc, buildkit or images)" >&2; exit 2 ;;
 	esac
 done

@@ -4,10 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/plimsoll/plimsoll/pkg/analyze"
 )
 
 // analyzeFixture is dive's fixture image in the shared/ directory beside
@@ -117,6 +127,27 @@ func TestAnalyzeCommand(t *testing.T) {
 		})
 	}
 
+	t.Run("report file and markdown", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "analysis.json")
+		code, out, errs := runAnalyzeCmd(t, "", "--format", "markdown", "--report", file, "--stats", fixture)
+		if code != ExitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if !strings.Contains(out, "| Reclaimable by squashing | 32 kB |") {
+			t.Errorf("markdown lacks the summary table:\n%s", out)
+		}
+		if !strings.Contains(errs, "peak RSS") {
+			t.Errorf("--stats printed %q", errs)
+		}
+		rep, err := analyze.ReadReport(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Analyses) != 1 || rep.Analyses[0].ReclaimableBytes != 32025 || rep.Analyses[0].Stats == nil || rep.Analyses[0].Stats.PeakRSSBytes == 0 {
+			t.Errorf("report = %+v", rep.Analyses)
+		}
+	})
+
 	t.Run("missing image", func(t *testing.T) {
 		code, _, errs := runAnalyzeCmd(t, "", "docker-archive:///nonexistent.tar")
 		if code != ExitUsage || !strings.Contains(errs, "nonexistent.tar") {
@@ -128,4 +159,33 @@ func TestAnalyzeCommand(t *testing.T) {
 			t.Errorf("exit %d, want 2", code)
 		}
 	})
+}
+
+// TestAnalyzeRegistry pushes dive's fixture to an in-process registry and
+// analyzes it from there: the same dive numbers, layers pulled as streams.
+func TestAnalyzeRegistry(t *testing.T) {
+	t.Setenv("CI", "")
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	img, err := tarball.ImageFromPath(strings.TrimPrefix(analyzeFixture(t), "docker-archive://"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/dive/fixture:latest"
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, img); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runAnalyzeCmd(t, "", "--insecure", "--format", "json", ref)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{`"efficiency": 0.9844212134184309`, `"wasted_bytes": 32025`, `"user_wasted_ratio": 0.4834911001404049`, `"size_bytes": 1220598`, `"reclaimable_bytes": 32025`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s", want)
+		}
+	}
 }

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/dustin/go-humanize"
 
+	"github.com/plimsoll/plimsoll/pkg/analyze"
 	"github.com/plimsoll/plimsoll/pkg/buildkit"
 	"github.com/plimsoll/plimsoll/pkg/buildkit/buildflags"
 	"github.com/plimsoll/plimsoll/pkg/report"
@@ -70,6 +73,7 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 	builtin := fs.Bool("builtin-frontend", false, "ignore `# syntax=` lines and use BuildKit's built-in Dockerfile frontend")
 	progress := fs.String("progress", "auto", "progress output: auto, plain, tty, quiet or rawjson")
 	reportFile := fs.String("report", "", "write the JSON build report to FILE")
+	analysisFile := fs.String("analysis", "", "analyse each variant's image from the builder's stream (nothing written to disk) and write the analysis report to FILE")
 	timeout := fs.Duration("timeout", 0, "give up when the build takes longer than this, e.g. 30m (0: no limit)")
 	builder := fs.String("builder", "", "the BuildKit address (unix://, tcp://, docker-container://); default $BUILDKIT_HOST, else a private buildkitd")
 	tlsCA := fs.String("tlscacert", "", "CA certificate of a tcp:// builder")
@@ -113,6 +117,11 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 		return usageError(err)
 	}
 
+	var analyses analysisCollector
+	if *analysisFile != "" {
+		o.Analyze = analyses.add
+	}
+
 	// Read and check the inputs before reaching for a builder: a missing
 	// Dockerfile should not cost a buildkitd start.
 	prep, err := buildkit.Prepare(o)
@@ -131,11 +140,14 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer b.Close()
-	addr := b.Addr
+	addr, root := b.Addr, ""
 	if b.Daemonless {
 		addr = "daemonless"
+		if b.Daemon != nil {
+			root = b.Daemon.Root()
+		}
 	}
-	prep.SetBuilderAddr(addr)
+	prep.SetBuilder(addr, root)
 
 	rep, buildErr := prep.Run(ctx, b.Client)
 	var inErr *buildkit.InputError
@@ -146,6 +158,11 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 		printBuildSummary(s.out, rep)
 		if *reportFile != "" {
 			if err := report.WriteFile(*reportFile, rep); err != nil {
+				return errors.Join(buildErr, err)
+			}
+		}
+		if *analysisFile != "" {
+			if err := report.WriteFile(*analysisFile, analyze.NewReport(analyses.list()...)); err != nil {
 				return errors.Join(buildErr, err)
 			}
 		}
@@ -307,4 +324,27 @@ func shortDigest(d string) string {
 		return d[:19]
 	}
 	return d
+}
+
+// analysisCollector analyses each variant's image stream with pkg/analyze.
+type analysisCollector struct {
+	mu sync.Mutex
+	as []*analyze.Analysis
+}
+
+func (c *analysisCollector) add(ctx context.Context, variant string, r io.Reader) error {
+	a, err := analyze.FromOCIStream(ctx, r, analyze.Options{Name: variant})
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.as = append(c.as, a)
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *analysisCollector) list() []*analyze.Analysis {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.as)
 }

@@ -21,9 +21,12 @@ func runCompare(ctx context.Context, s stdio, args []string) error {
 	variant := fs.String("variant", "", "pick this variant of a build report")
 	insecure := fs.Bool("insecure", false, "allow plain http and unverified TLS for registries")
 	fs.Usage = func() {
-		fs.Output().Write([]byte("Usage: plimsoll compare [flags] NAME=IMAGE NAME=IMAGE [...]\n\n" +
+		fs.Output().Write([]byte("Usage: plimsoll compare [flags] NAME=IMAGE NAME=IMAGE [...]\n" +
+			"       plimsoll compare [flags] BUILD-REPORT.json\n\n" +
 			"Compares images side by side, with deltas against the first. IMAGE is anything\n" +
-			"plimsoll analyze accepts, or an analysis report (plimsoll analyze --format json).\n\nFlags:\n"))
+			"plimsoll analyze accepts, or an analysis report (plimsoll analyze --format json).\n" +
+			"A build or analysis report given alone stands for all its images, named after\n" +
+			"their variants; NAME=REPORT takes the variant called NAME.\n\nFlags:\n"))
 		fs.PrintDefaults()
 	}
 	rest, err := parseFlags(fs, args)
@@ -33,13 +36,8 @@ func runCompare(ctx context.Context, s stdio, args []string) error {
 	if !slices.Contains(compare.Formats(), *format) {
 		return usageErrorf("unknown --format %q: use one of %s", *format, strings.Join(compare.Formats(), ", "))
 	}
-	if len(rest) < 2 {
-		return usageErrorf("want at least two NAME=IMAGE arguments, for example: plimsoll compare single=oci-layout://out/single multi=oci-layout://out/multi")
-	}
-	for _, a := range rest {
-		if _, _, err := compare.ParseArg(a); err != nil {
-			return usageError(err)
-		}
+	if err := compare.CheckArgs(rest); err != nil {
+		return usageError(err)
 	}
 	opt := compare.Options{TopPaths: *top}
 	if *top <= 0 {

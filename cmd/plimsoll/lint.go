@@ -283,8 +283,13 @@ func printRules(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.ID, m.Severity, aliases, stages, m.Summary)
 	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nBuildKit's own checks (as `docker build --check`; skip with # check=skip=Name):")
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, m := range rules.BuildKitRules() {
-		fmt.Fprintf(tw, "%s\t%s\t-\tall\t%s\n", m.ID, m.Severity, m.Summary)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", m.ID, m.Severity, m.Summary)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

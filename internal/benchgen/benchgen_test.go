@@ -296,3 +296,33 @@ func TestImageInMemory(t *testing.T) {
 		t.Error("zero Config: no error")
 	}
 }
+
+// TestGoldenDigests pins the small image's layers: the same Config must
+// give the same bytes on every machine. When a change to the generator
+// changes them on purpose, bump GeneratorVersion and update these.
+func TestGoldenDigests(t *testing.T) {
+	t.Parallel()
+	img, err := Image(context.Background(), Small(), "big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"sha256:9739586c1849ff4dee76948f2d1d0ca76ceaca5410f7e34f6f886174d8511d93",
+		"sha256:e53a9a6d4aefc2181edbbc14442820f62c796fd0def970ef076db2be1dc4da1a",
+		"sha256:842fe277f1e29b2a8d8f8b7789bbb8e1e5e7d3005de91f60e6f13cb5057a70c4",
+		"sha256:6c199019574b9858f8f43a1e4eb90e59af4ef1b0861c0d8f151c8893e5bb941f",
+		"sha256:bb7d251b445940356e00b0dc6910fa3103f7527d56fddfd8175dd61d79327f69",
+	}
+	if len(ls) != len(want) {
+		t.Fatalf("%d layers, want %d", len(ls), len(want))
+	}
+	for i, w := range want {
+		if d, _ := ls[i].DiffID(); d.String() != w {
+			t.Errorf("layer %d: diff_id %s, want %s (generator version %d)", i, d, w, GeneratorVersion)
+		}
+	}
+}

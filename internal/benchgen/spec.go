@@ -165,10 +165,15 @@ func (c Config) pkgName(i int) string {
 }
 
 // libPath is package i's shared library; the same path in every layer, so
-// the upgrade layer overwrites it.
+// the upgrade layer overwrites it. libLink is its soname symlink.
 func (c Config) libPath(i int) string {
 	x := splitmix(c.Seed + uint64(i))
-	return fmt.Sprintf("usr/lib/x86_64-linux-gnu/lib%s.so.%d.%d.%d", c.pkgName(i), 1+x%5, (x>>8)%20, (x>>16)%10)
+	return fmt.Sprintf("%s/lib%s.so.%d.%d.%d", libDir, c.pkgName(i), 1+x%5, (x>>8)%20, (x>>16)%10)
+}
+
+func (c Config) libLink(i int) string {
+	x := splitmix(c.Seed + uint64(i))
+	return fmt.Sprintf("%s/lib%s.so.%d", libDir, c.pkgName(i), 1+x%5)
 }
 
 var locales = []string{"de", "fr", "es", "ja", "pt_BR"}
@@ -202,7 +207,7 @@ func emitBase(c Config, yield func(entry) error) error {
 		lib := c.libPath(i)
 		g.file(lib, 40*kib, 300*kib, binaryKind, 1, 0o644)
 		_, libBase := splitPath(lib)
-		g.symlink(libDir+"/lib"+name+".so."+libBase[len("lib"+name+".so."):][:1], libBase)
+		g.symlink(c.libLink(i), libBase)
 		if i%2 == 0 {
 			g.file("usr/bin/"+name, 8*kib, 100*kib, binaryKind, 1, 0o755)
 		}

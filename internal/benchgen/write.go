@@ -22,8 +22,11 @@ import (
 // Result describes a generated set; Write also saves it as
 // DIR/benchgen.json, which is what makes the set a cache.
 type Result struct {
-	Config Config        `json:"config"`
-	Images []ImageResult `json:"images"`
+	// Generator is GeneratorVersion at the time of writing: a set from
+	// another version is not reused.
+	Generator int           `json:"generator"`
+	Config    Config        `json:"config"`
+	Images    []ImageResult `json:"images"`
 }
 
 // ImageResult is one generated image and the files it was written to.
@@ -72,6 +75,10 @@ type WriteOptions struct {
 
 const stampName = "benchgen.json"
 
+// GeneratorVersion changes whenever the generator's output changes for a
+// given Config (TestGoldenDigests pins it), so that cached sets are redone.
+const GeneratorVersion = 1
+
 // Write generates the benchmark set into dir: the big image as
 // big.docker.tar (uncompressed docker-archive), big.oci (gzip OCI layout)
 // and big.docker-gz.tar (docker-archive of the same gzip blobs), and one
@@ -98,7 +105,7 @@ func Write(ctx context.Context, dir string, c Config, o WriteOptions) (*Result, 
 		return nil, fmt.Errorf("benchgen: %w", err)
 	}
 	os.Remove(filepath.Join(dir, stampName))
-	res := &Result{Config: c}
+	res := &Result{Generator: GeneratorVersion, Config: c}
 	start := time.Now()
 
 	// The big image: one pass per layer computes its digests and writes its
@@ -240,7 +247,7 @@ func cached(dir string, c Config) (*Result, bool) {
 		return nil, false
 	}
 	var r Result
-	if json.Unmarshal(data, &r) != nil || !reflect.DeepEqual(r.Config, c) {
+	if json.Unmarshal(data, &r) != nil || r.Generator != GeneratorVersion || !reflect.DeepEqual(r.Config, c) {
 		return nil, false
 	}
 	for _, im := range r.Images {

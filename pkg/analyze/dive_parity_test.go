@@ -126,6 +126,9 @@ func TestDiveParity(t *testing.T) {
 			for _, f := range a.InefficientFiles {
 				got = append(got, fmt.Sprintf("%d %d %s", f.Count, f.WastedBytes, f.Path))
 			}
+			if c.name == "dive-walk-abort" && len(a.Warnings) != 1 {
+				t.Errorf("warnings = %q, want one about dive aborting layer 2's walk", a.Warnings)
+			}
 			if strings.Join(got, "\n") != strings.Join(c.inefficient, "\n") {
 				t.Errorf("inefficient files:\n%s\ndive:\n%s", strings.Join(got, "\n"), strings.Join(c.inefficient, "\n"))
 			}

@@ -9,6 +9,7 @@ func pinnedDiveCases() []diveCase {
 		"deletions":                  {efficiency: 0.8889012331963115, wasted: 1000, userWasted: 1000, size: 5001, inefficient: []string{"2 1000 /app/f"}},
 		"opaque":                     {efficiency: 0.8001998001998002, wasted: 1005, userWasted: 1, size: 5005, inefficient: []string{"2 1005 /cache/a"}},
 		"hardlinks-symlinks":         {efficiency: 0.25, wasted: 4000, userWasted: 4, size: 4000, inefficient: []string{"2 4000 /bin/busybox", "2 0 /bin/sh"}},
+		"dive-walk-abort":            {efficiency: 1, wasted: 0, userWasted: 0, size: 8000},
 		"implicit-dirs-and-recreate": {efficiency: 0.625, wasted: 4000, userWasted: 1, size: 8000, inefficient: []string{"2 4000 /a/b/c", "2 0 /empty"}},
 	}
 	var out []diveCase

@@ -135,3 +135,31 @@ func FuzzMerge(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFromOCIStream feeds arbitrary bytes as an OCI image tar stream.
+func FuzzFromOCIStream(f *testing.F) {
+	f.Add(rawOCIStream(f, rawLayer{blob: gz(f, layerTar(f, dir("a"), file("a/b", "x")))}, rawLayer{blob: gz(f, layerTar(f, whiteout("a/.wh.b")))}))
+	f.Add(rawOCIStream(f, rawLayer{blob: layerTar(f, file("plain", "tar")), mediaType: "application/vnd.oci.image.layer.v1.tar"}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := FromOCIStream(context.Background(), bytes.NewReader(data), Options{})
+		if err == nil && a == nil {
+			t.Fatal("no analysis and no error")
+		}
+	})
+}
+
+// FuzzParseDiveCI feeds arbitrary text as a .dive-ci file.
+func FuzzParseDiveCI(f *testing.F) {
+	f.Add("rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20MB\n  highestUserWastedPercent: 0.20\n")
+	f.Add("rules:\n  highestWastedBytes: disabled\n  maxSize: 19MiB\n")
+	f.Add("rules: [")
+	f.Fuzz(func(t *testing.T, text string) {
+		r := DefaultRules()
+		if err := r.ParseDiveCI(strings.NewReader(text)); err != nil {
+			return
+		}
+		if r.Validate() == nil {
+			r.Evaluate(&Analysis{Efficiency: 0.5, WastedBytes: 10, UserWastedRatio: 0.2, SizeBytes: 100, ReclaimableBytes: 5})
+		}
+	})
+}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -23,7 +22,6 @@ type tf struct {
 	body string
 	typ  byte // 0: regular file, or a tar type
 	link string
-	size int64 // header size override (hostile headers); 0: len(body)
 }
 
 func dir(name string) tf             { return tf{name: name, typ: tar.TypeDir} }
@@ -96,16 +94,6 @@ func analyzeImage(t testing.TB, img v1.Image) *Analysis {
 		t.Fatalf("Image: %v", err)
 	}
 	return a
-}
-
-// writeDockerArchive writes img as a docker save archive.
-func writeDockerArchive(t testing.TB, img v1.Image) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "image.tar")
-	if err := tarball.WriteToFile(p, nil, img); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // ociStream writes img as an OCI layout tar: blobs first (layers before

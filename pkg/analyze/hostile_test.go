@@ -8,8 +8,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
 )
 
 func gz(t testing.TB, b []byte) []byte {
@@ -70,16 +75,13 @@ func rawOCIStream(t testing.TB, layers ...rawLayer) []byte {
 		if l.omit {
 			continue
 		}
-		name := sha(l.blob)
 		if l.badName {
-			name = sha([]byte("something else"))
-			// The manifest still names the real digest, so point it
-			// at this blob's name: rewrite below is not possible, so
-			// store the real name with other content instead.
-			add("blobs/sha256/"+sha(l.blob), append([]byte{}, gz(t, []byte("tampered"))...))
+			// The manifest names the real digest; store other
+			// contents under that name.
+			add("blobs/sha256/"+sha(l.blob), gz(t, []byte("tampered")))
 			continue
 		}
-		add("blobs/sha256/"+name, l.blob)
+		add("blobs/sha256/"+sha(l.blob), l.blob)
 	}
 	tw.Close()
 	return buf.Bytes()
@@ -153,5 +155,37 @@ func TestHostileImage(t *testing.T) {
 	_, err := Image(context.Background(), img, Options{})
 	if err == nil || !strings.Contains(err.Error(), "layer 1") || !strings.Contains(err.Error(), "dir/.wh.ghost") {
 		t.Fatalf("err = %v, want it to name layer 1 and the whiteout", err)
+	}
+}
+
+// A tampered blob in an OCI layout is caught by the digest check.
+func TestLayoutDigestMismatch(t *testing.T) {
+	t.Parallel()
+	img := mkImage(t, layerTar(t, file("a", "original")))
+	dir := t.TempDir()
+	p, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AppendImage(img); err != nil {
+		t.Fatal(err)
+	}
+	layers, _ := img.Layers()
+	d, _ := layers[0].Digest()
+	if err := os.WriteFile(filepath.Join(dir, "blobs", "sha256", d.Hex), gz(t, layerTar(t, file("a", "tampered"))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := layout.ImageIndexFromPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, _ := img.Digest()
+	limg, err := idx.Image(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Image(context.Background(), limg, Options{})
+	if err == nil || !strings.Contains(err.Error(), "digest mismatch") || !strings.Contains(err.Error(), "layer 0") {
+		t.Fatalf("err = %v, want a digest mismatch on layer 0", err)
 	}
 }

@@ -39,6 +39,12 @@ func Image(ctx context.Context, img v1.Image, opt Options) (*Analysis, error) {
 		hist[i] = historyEntry{CreatedBy: h.CreatedBy, EmptyLayer: h.EmptyLayer}
 	}
 	created := historyFor(hist, len(layers))
+	if opt.Platform == "" && cfg.OS != "" && cfg.Architecture != "" {
+		opt.Platform = cfg.OS + "/" + cfg.Architecture
+		if cfg.Variant != "" {
+			opt.Platform += "/" + cfg.Variant
+		}
+	}
 
 	metas := make([]layerMeta, len(layers))
 	for i, l := range layers {

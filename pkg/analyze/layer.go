@@ -268,7 +268,7 @@ func entryFromHeader(hdr *tar.Header) (e Entry, skip bool, err error) {
 		}
 	default:
 		switch hdr.Typeflag {
-		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+		case tar.TypeReg, tar.TypeGNUSparse: // (the reader turns the old TypeRegA into TypeReg)
 			e.Kind = KindFile
 		case tar.TypeDir:
 			e.Kind = KindDir

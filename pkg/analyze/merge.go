@@ -30,6 +30,10 @@ type fnode struct {
 	link     string
 	layer    int // layer that added this version; -1 for an implicit directory
 	gone     bool
+	// owner is, for a hardlink, the regular file whose contents it
+	// shares; links are, for a regular file, the hardlinks to it.
+	owner *fnode
+	links []*fnode
 }
 
 func (n *fnode) isDir() bool { return n.kind == KindDir }
@@ -87,13 +91,19 @@ func (t *fsTree) lookup(p string) *fnode {
 }
 
 // kill records every regular file under n (n included) as dead and detaches
-// n from its parent.
+// n from its parent. A file whose contents a surviving hardlink still
+// shares is not dead: that hardlink becomes the file.
 func (t *fsTree) kill(n *fnode, layer int, reason string) {
+	type victim struct {
+		n *fnode
+		p string
+	}
+	var files []victim
 	var walk func(n *fnode, p string)
 	walk = func(n *fnode, p string) {
 		n.gone = true
 		if n.kind == KindFile && n.size > 0 {
-			t.dead = append(t.dead, deadFile{path: p, size: n.size, layer: n.layer, killedBy: layer, reason: reason})
+			files = append(files, victim{n, p})
 		}
 		for name, c := range n.children {
 			walk(c, p+"/"+name)
@@ -103,6 +113,34 @@ func (t *fsTree) kill(n *fnode, layer int, reason string) {
 	if n.parent != nil {
 		delete(n.parent.children, n.name)
 	}
+	for _, v := range files {
+		if v.n.heir() != nil {
+			continue
+		}
+		t.dead = append(t.dead, deadFile{path: v.p, size: v.n.size, layer: v.n.layer, killedBy: layer, reason: reason})
+	}
+}
+
+// heir hands a dying file's contents to one of its surviving hardlinks
+// and returns it (nil when none survives).
+func (n *fnode) heir() *fnode {
+	var live []*fnode
+	for _, l := range n.links {
+		if !l.gone && l.owner == n {
+			live = append(live, l)
+		}
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	h := live[0]
+	h.kind, h.size, h.hash, h.layer, h.owner = KindFile, n.size, n.hash, n.layer, nil
+	h.links = live[1:]
+	for _, l := range h.links {
+		l.owner = h
+	}
+	n.links = nil
+	return h
 }
 
 func (n *fnode) child(name string) *fnode {
@@ -189,14 +227,20 @@ func (t *fsTree) add(layer int, e *Entry) error {
 		parent = n
 	}
 	name := parts[len(parts)-1]
+	var owner *fnode
 	if e.Kind == KindHardlink {
 		target := path.Clean(strings.TrimPrefix(e.Link, "/"))
 		tn := t.lookup(target)
 		if tn == nil {
 			return fmt.Errorf("hardlink target /%s does not exist", target)
 		}
-		if tn.kind == KindDir {
+		switch tn.kind {
+		case KindDir:
 			return fmt.Errorf("hardlink to directory /%s", target)
+		case KindFile:
+			owner = tn
+		case KindHardlink:
+			owner = tn.owner
 		}
 	}
 	old := parent.child(name)
@@ -211,7 +255,16 @@ func (t *fsTree) add(layer int, e *Entry) error {
 		}
 		t.kill(old, layer, reason)
 	}
-	parent.attach(&fnode{name: name, kind: e.Kind, size: e.Size, hash: e.Hash, link: e.Link, layer: layer})
+	n := &fnode{name: name, kind: e.Kind, size: e.Size, hash: e.Hash, link: e.Link, layer: layer, owner: owner}
+	if owner != nil {
+		if owner.gone {
+			// Replacing a file by a hardlink to itself: nothing to share.
+			n.owner = nil
+		} else {
+			owner.links = append(owner.links, n)
+		}
+	}
+	parent.attach(n)
 	return nil
 }
 

@@ -64,6 +64,16 @@ func TestReclaimable(t *testing.T) {
 			reclaimable: 0,
 		},
 		{
+			name:        "deleting a file its hardlink keeps reclaims nothing",
+			layers:      [][]tf{{file("bin/a", k), hardlink("bin/b", "bin/a")}, {whiteout("bin/.wh.a")}},
+			reclaimable: 0,
+		},
+		{
+			name:        "deleting the last link reclaims the contents",
+			layers:      [][]tf{{file("bin/a", k), hardlink("bin/b", "bin/a"), hardlink("bin/c", "bin/b")}, {whiteout("bin/.wh.a")}, {whiteout("bin/.wh.b")}, {whiteout("bin/.wh.c")}},
+			reclaimable: 1000, category: CatDeleted, catBytes: 1000,
+		},
+		{
 			name:        "file replaced by a directory",
 			layers:      [][]tf{{file("x", k)}, {dir("x"), file("x/y", "1")}},
 			reclaimable: 1000, category: CatOverwritten, catBytes: 1000,
@@ -90,6 +100,9 @@ func TestReclaimable(t *testing.T) {
 				if r != tt.catBytes {
 					t.Errorf("%s reclaimable = %d, want %d (waste %+v)", tt.category, r, tt.catBytes, a.Waste)
 				}
+			}
+			if a.FinalBytes+a.ReclaimableBytes != fileBytes(tt.layers) {
+				t.Errorf("final %d + reclaimable %d != all file bytes %d", a.FinalBytes, a.ReclaimableBytes, fileBytes(tt.layers))
 			}
 			var sum int64
 			for _, c := range a.Waste {
@@ -180,4 +193,16 @@ func TestDirSizes(t *testing.T) {
 	if d := got["/usr/lib"]; d.SizeBytes != 5 || d.Files != 1 {
 		t.Errorf("/usr/lib = %+v", d)
 	}
+}
+
+func fileBytes(layers [][]tf) int64 {
+	var n int64
+	for _, l := range layers {
+		for _, e := range l {
+			if e.typ == 0 {
+				n += int64(len(e.body))
+			}
+		}
+	}
+	return n
 }

@@ -28,6 +28,16 @@ func short(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// instruction is a created_by line as shown: without the shell prefix,
+// "(no history)" when the image config has none.
+func instruction(createdBy string, n int) string {
+	s := short(TrimShell(createdBy), n)
+	if s == "" {
+		return "(no history)"
+	}
+	return s
+}
+
 func shortDigest(d string) string {
 	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
 		return d[i+1 : i+13]
@@ -56,7 +66,7 @@ func writeText(w io.Writer, a *Analysis) {
 	if a.Digest != "" {
 		fmt.Fprintf(w, "Digest: %s\n", a.Digest)
 	}
-	fmt.Fprintf(w, "Size: %s (%d bytes), compressed %s, %d layers, %d files\n", hb(a.SizeBytes), a.SizeBytes, hb(a.CompressedBytes), len(a.Layers), a.Files)
+	fmt.Fprintf(w, "Size: %s (%d bytes), compressed %s, %d layers, %d entries\n", hb(a.SizeBytes), a.SizeBytes, hb(a.CompressedBytes), len(a.Layers), a.Files)
 	fmt.Fprintf(w, "Efficiency (dive): %v  wasted: %s (%d bytes)  user wasted: %s\n", a.Efficiency, hb(a.WastedBytes), a.WastedBytes, pct(a.UserWastedRatio))
 	fmt.Fprintf(w, "Reclaimable by squashing: %s (%d bytes); final filesystem %s\n", hb(a.ReclaimableBytes), a.ReclaimableBytes, hb(a.FinalBytes))
 
@@ -64,7 +74,7 @@ func writeText(w io.Writer, a *Analysis) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  #\tSIZE\tCOMPRESSED\tRECLAIMABLE\tFILES\tDIGEST\tCREATED BY")
 	for _, l := range a.Layers {
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, shortDigest(l.Digest), short(TrimShell(l.CreatedBy), 60))
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, shortDigest(l.Digest), instruction(l.CreatedBy, 60))
 	}
 	tw.Flush()
 
@@ -93,7 +103,7 @@ func writeText(w io.Writer, a *Analysis) {
 			top, by := "", ""
 			if len(c.Top) > 0 {
 				top = c.Top[0].Path
-				by = fmt.Sprintf("layer %d: %s", c.Top[0].Layer, short(TrimShell(c.Top[0].CreatedBy), 40))
+				by = fmt.Sprintf("layer %d: %s", c.Top[0].Layer, instruction(c.Top[0].CreatedBy, 40))
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\n", c.Category, hb(c.Bytes), hb(c.ReclaimableBytes), c.Files, top, by)
 		}
@@ -190,7 +200,7 @@ func writeMarkdown(w io.Writer, a *Analysis) {
 	fmt.Fprintf(w, "| Size | %s |\n", hb(a.SizeBytes))
 	fmt.Fprintf(w, "| Compressed | %s |\n", hb(a.CompressedBytes))
 	fmt.Fprintf(w, "| Layers | %d |\n", len(a.Layers))
-	fmt.Fprintf(w, "| Files | %d |\n", a.Files)
+	fmt.Fprintf(w, "| Entries | %d |\n", a.Files)
 	fmt.Fprintf(w, "| Efficiency (dive) | %s |\n", pct(a.Efficiency))
 	fmt.Fprintf(w, "| Wasted (dive) | %s |\n", hb(a.WastedBytes))
 	fmt.Fprintf(w, "| User wasted (dive) | %s |\n", pct(a.UserWastedRatio))
@@ -202,7 +212,7 @@ func writeMarkdown(w io.Writer, a *Analysis) {
 	fmt.Fprintln(w, "| # | Size | Compressed | Reclaimable | Files | Created by |")
 	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---|")
 	for _, l := range a.Layers {
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %d | `%s` |\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, mdEscape(short(TrimShell(l.CreatedBy), 80)))
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %d | `%s` |\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, mdEscape(instruction(l.CreatedBy, 80)))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "</details>")
@@ -217,7 +227,7 @@ func writeMarkdown(w io.Writer, a *Analysis) {
 			top, by := "", ""
 			if len(c.Top) > 0 {
 				top = "`" + mdEscape(c.Top[0].Path) + "`"
-				by = fmt.Sprintf("layer %d: `%s`", c.Top[0].Layer, mdEscape(short(TrimShell(c.Top[0].CreatedBy), 50)))
+				by = fmt.Sprintf("layer %d: `%s`", c.Top[0].Layer, mdEscape(instruction(c.Top[0].CreatedBy, 50)))
 			}
 			fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %s |\n", c.Category, hb(c.Bytes), hb(c.ReclaimableBytes), c.Files, top, by)
 		}

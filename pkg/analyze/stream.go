@@ -81,7 +81,7 @@ func FromOCIStream(ctx context.Context, r io.Reader, opt Options) (*Analysis, er
 	if indexJSON == nil {
 		return nil, errors.New("reading OCI stream: no index.json (is it an OCI image layout tar?)")
 	}
-	mf, platform, err := pickManifest(blobs, indexJSON, opt.Platform)
+	mf, mfDigest, platform, err := pickManifest(blobs, indexJSON, opt.Platform)
 	if err != nil {
 		return nil, fmt.Errorf("reading OCI stream: %w", err)
 	}
@@ -143,7 +143,12 @@ func FromOCIStream(ctx context.Context, r io.Reader, opt Options) (*Analysis, er
 	if opt.Platform == "" {
 		opt.Platform = platform
 	}
-	return build(ctx, idxs, metas, opt, start, readDone)
+	a, err := build(ctx, idxs, metas, opt, start, readDone)
+	if err != nil {
+		return nil, err
+	}
+	a.Digest = mfDigest
+	return a, nil
 }
 
 // readStreamBlob verifies and classifies one blob as it streams past.
@@ -163,10 +168,26 @@ func readStreamBlob(ctx context.Context, r io.Reader, digest string, size int64)
 		b.json = data
 		return b, nil
 	}
+	// Hash here, decompress and index in another goroutine: two cores
+	// on one stream.
+	pipe := newChunkPipe(16)
+	var idx *LayerIndex
+	var lerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		idx, lerr = readLayerBlob(ctx, pipe, "", "blob "+digest)
+		pipe.CloseRead()
+	}()
 	vr := newVerifier(br, digest)
-	idx, err := readLayerBlob(ctx, vr, "", "blob "+digest)
-	if err != nil {
-		b.err = err
+	_, cerr := io.CopyBuffer(pipe, vr, make([]byte, pipeChunk))
+	pipe.CloseWrite(cerr)
+	<-done
+	if cerr != nil {
+		return nil, fmt.Errorf("reading OCI stream: blob %s: %w", digest, truncated(cerr))
+	}
+	if lerr != nil {
+		b.err = lerr
 	}
 	b.idx = idx
 	// The digest covers the whole blob, layer or not.
@@ -196,7 +217,7 @@ func readLayerBlob(ctx context.Context, r io.Reader, _ string, label string) (*L
 
 // pickManifest resolves index.json (and nested indexes) to one image
 // manifest, by platform when there are several.
-func pickManifest(blobs map[string]*streamBlob, indexJSON []byte, platform string) (*v1.Manifest, string, error) {
+func pickManifest(blobs map[string]*streamBlob, indexJSON []byte, platform string) (mf *v1.Manifest, digest, plat string, err error) {
 	type cand struct {
 		desc     v1.Descriptor
 		platform string
@@ -238,17 +259,17 @@ func pickManifest(blobs map[string]*streamBlob, indexJSON []byte, platform strin
 		return nil
 	}
 	if err := walk(indexJSON, 0); err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	if len(cands) == 0 {
-		return nil, "", errors.New("index.json lists no image manifest")
+		return nil, "", "", errors.New("index.json lists no image manifest")
 	}
 	chosen := -1
 	switch {
 	case platform != "":
 		want, err := v1.ParsePlatform(platform)
 		if err != nil {
-			return nil, "", fmt.Errorf("platform %q: %w", platform, err)
+			return nil, "", "", fmt.Errorf("platform %q: %w", platform, err)
 		}
 		for i, c := range cands {
 			if c.platform == "" {
@@ -275,16 +296,16 @@ func pickManifest(blobs map[string]*streamBlob, indexJSON []byte, platform strin
 			ps = append(ps, c.platform)
 		}
 		sort.Strings(ps)
-		return nil, "", fmt.Errorf("no image for platform %q among %s", platform, strings.Join(ps, ", "))
+		return nil, "", "", fmt.Errorf("no image for platform %q among %s", platform, strings.Join(ps, ", "))
 	}
 	d := cands[chosen].desc
 	b := blobs[d.Digest.String()]
 	if b == nil || b.json == nil {
-		return nil, "", fmt.Errorf("missing manifest blob %s", d.Digest)
+		return nil, "", "", fmt.Errorf("missing manifest blob %s", d.Digest)
 	}
-	mf, err := v1.ParseManifest(bytes.NewReader(b.json))
+	mf, err = v1.ParseManifest(bytes.NewReader(b.json))
 	if err != nil {
-		return nil, "", fmt.Errorf("manifest %s: %w", d.Digest, err)
+		return nil, "", "", fmt.Errorf("manifest %s: %w", d.Digest, err)
 	}
-	return mf, cands[chosen].platform, nil
+	return mf, d.Digest.String(), cands[chosen].platform, nil
 }

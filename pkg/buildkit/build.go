@@ -93,9 +93,21 @@ type BuildOptions struct {
 	GitHubGroups bool
 	// Notices receives one-line notices (the frontend fallback).
 	Notices io.Writer
+	// Analyze, when set, gets each variant's image as an OCI layout tar
+	// stream (read it once, to the end; nothing is written to disk for
+	// it). An error fails the variant.
+	Analyze func(ctx context.Context, variant string, r io.Reader) error
 
 	// BuilderAddr is recorded in the report and named in errors.
 	BuilderAddr string
+	// BuilderRoot is the state directory of a builder on this machine (a
+	// private buildkitd), "" when unknown. With MaxDisk, the free space of
+	// its filesystem is watched during each variant and the build stops
+	// while MinFree is still left.
+	BuilderRoot string
+	// MinFree is the free space to keep on BuilderRoot's filesystem
+	// (0: 512 MB).
+	MinFree int64
 	// DockerConfigDir holds config.json with registry credentials
 	// ("" = $DOCKER_CONFIG or ~/.docker).
 	DockerConfigDir string
@@ -151,7 +163,10 @@ func (pr *Prepared) Run(ctx context.Context, c *client.Client) (*report.Build, e
 		defer cancel()
 	}
 
-	dw := &diskWatch{c: c, limit: o.MaxDisk, interval: o.DiskPollInterval}
+	dw := &diskWatch{c: c, limit: o.MaxDisk, interval: o.DiskPollInterval, root: o.BuilderRoot, reserve: o.MinFree}
+	if dw.reserve <= 0 {
+		dw.reserve = 512_000_000
+	}
 	if dw.interval <= 0 {
 		dw.interval = 2 * time.Second
 	}
@@ -187,7 +202,7 @@ func (pr *Prepared) Run(ctx context.Context, c *client.Client) (*report.Build, e
 	// failed build still leaves a builder whose disk should be accounted.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if o.PruneAfter != nil && !isConnectionLoss(buildErr) {
+	if o.PruneAfter != nil && ctx.Err() == nil && !isConnectionLoss(buildErr) {
 		keep := o.PruneAfter.KeepDuration
 		if o.PruneAfter.SinceBuild {
 			keep = time.Since(start) + time.Second
@@ -393,8 +408,11 @@ func outputArchivePath(path, name string, several bool) string {
 
 // buildVariant runs one variant's solve (twice when the `# syntax=`
 // frontend cannot be fetched) and fills its report entry.
-// SetBuilderAddr records the builder's address in the report and errors.
-func (pr *Prepared) SetBuilderAddr(addr string) { pr.p.o.BuilderAddr = addr }
+// SetBuilder records the builder's address (for the report and errors)
+// and, for a builder on this machine, its state directory.
+func (pr *Prepared) SetBuilder(addr, root string) {
+	pr.p.o.BuilderAddr, pr.p.o.BuilderRoot = addr, root
+}
 
 func (p *buildPlan) buildVariant(ctx context.Context, c *client.Client, v variantPlan, dw *diskWatch) (rv report.Variant, _ error) {
 	o := p.o
@@ -461,13 +479,18 @@ type solveFailure struct {
 	steps, hits int
 }
 
-// statsSink receives the image figures from whichever output computes them.
+// statsSink receives the image figures from whichever output computes them,
+// and hands the same stream to BuildOptions.Analyze when it is set.
 type statsSink struct {
-	once    sync.Once
-	started bool
+	ctx     context.Context
+	variant string
+	analyze func(ctx context.Context, variant string, r io.Reader) error
+
 	mu      sync.Mutex
+	started bool
+	pws     []*io.PipeWriter
 	ch      chan statsResult
-	pw      *io.PipeWriter
+	hookErr chan error
 }
 
 type statsResult struct {
@@ -475,34 +498,68 @@ type statsResult struct {
 	err error
 }
 
-// writer returns the pipe an exporter writes the OCI tar stream into;
-// a goroutine reads it once and computes the figures.
+func newStatsSink(ctx context.Context, variant string, analyze func(context.Context, string, io.Reader) error) *statsSink {
+	return &statsSink{ctx: ctx, variant: variant, analyze: analyze, ch: make(chan statsResult, 1), hookErr: make(chan error, 1)}
+}
+
+// writer returns the pipe an exporter writes the OCI tar stream into; a
+// goroutine reads it once and computes the figures, and another runs the
+// analysis hook on the same bytes. Nothing is written to disk.
 func (s *statsSink) writer() io.WriteCloser {
 	pr, pw := io.Pipe()
 	s.mu.Lock()
-	s.started, s.pw = true, pw
+	s.started = true
+	s.pws = append(s.pws, pw)
 	s.mu.Unlock()
 	go func() {
 		st, err := StatsFromOCIStream(pr)
 		// Drain whatever follows (tar padding, or the rest after a
 		// failure) so that a file output being written through the same
-		// tee never stalls on the analysis.
+		// tee never stalls on the figures.
 		_, _ = io.Copy(io.Discard, pr)
 		s.ch <- statsResult{st, err}
 	}()
-	return pw
+	if s.analyze == nil {
+		return pw
+	}
+	hr, hw := io.Pipe()
+	s.mu.Lock()
+	s.pws = append(s.pws, hw)
+	s.mu.Unlock()
+	go func() {
+		err := s.analyze(s.ctx, s.variant, hr)
+		_, _ = io.Copy(io.Discard, hr)
+		s.hookErr <- err
+	}()
+	return &multiPipe{pws: []*io.PipeWriter{pw, hw}, w: io.MultiWriter(pw, hw)}
 }
 
-// abort unblocks the reader when the solve ended without closing the
+// multiPipe writes to several pipes and closes them all.
+type multiPipe struct {
+	pws []*io.PipeWriter
+	w   io.Writer
+}
+
+func (m *multiPipe) Write(b []byte) (int, error) { return m.w.Write(b) }
+
+func (m *multiPipe) Close() error {
+	for _, pw := range m.pws {
+		pw.Close()
+	}
+	return nil
+}
+
+// abort unblocks the readers when the solve ended without closing the
 // stream (a failed export).
 func (s *statsSink) abort(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.pw != nil {
-		s.pw.CloseWithError(err)
+	for _, pw := range s.pws {
+		pw.CloseWithError(err)
 	}
 }
 
+// result waits for the readers; ok is false when no exporter wrote.
 func (s *statsSink) result() (statsResult, bool) {
 	s.mu.Lock()
 	started := s.started
@@ -510,7 +567,13 @@ func (s *statsSink) result() (statsResult, bool) {
 	if !started {
 		return statsResult{}, false
 	}
-	return <-s.ch, true
+	r := <-s.ch
+	if s.analyze != nil {
+		if err := <-s.hookErr; err != nil && r.err == nil {
+			r.err = fmt.Errorf("analysing the image: %w", err)
+		}
+	}
+	return r, true
 }
 
 // teeWriter writes an archive file and the stats pipe at once.
@@ -550,7 +613,7 @@ func (p *buildPlan) solve(ctx context.Context, c *client.Client, v variantPlan, 
 	locals := map[string]fsutil.FS{"context": p.contextFS, "dockerfile": dfFS}
 	maps.Copy(locals, p.contexts.locals)
 
-	sink := &statsSink{ch: make(chan statsResult, 1)}
+	sink := newStatsSink(ctx, v.Name, o.Analyze)
 	var outputs []report.Output
 	var exports []client.ExportEntry
 	var layoutDir, archivePath string
@@ -599,13 +662,14 @@ func (p *buildPlan) solve(ctx context.Context, c *client.Client, v variantPlan, 
 			outputs = append(outputs, report.Output{Type: report.OutputOCIArchive, Path: archivePath})
 		}
 	}
-	if archivePath == "" && layoutDir == "" {
-		// --output none or --push only: the image is read straight from
-		// the exporter's stream, never written to disk.
+	if archivePath == "" && (layoutDir == "" || o.Analyze != nil) {
+		// --output none or --push only (or an analysis besides an OCI
+		// layout): the image is read straight from the exporter's stream,
+		// never written to disk.
 		exports = append(exports, client.ExportEntry{Type: client.ExporterOCI, Output: func(map[string]string) (io.WriteCloser, error) {
 			return sink.writer(), nil
 		}})
-		if !o.Push {
+		if !o.Push && layoutDir == "" {
 			outputs = append(outputs, report.Output{Type: report.OutputNone})
 		}
 	}
@@ -650,17 +714,16 @@ func (p *buildPlan) solve(ctx context.Context, c *client.Client, v variantPlan, 
 	res := &solveResult{steps: steps, hits: hits, outputs: outputs}
 	var st ImageStats
 	var statErr error
-	if r, ok := sink.result(); ok {
-		st, statErr = r.st, r.err
-	} else if layoutDir != "" {
-		st, statErr = p.finishLayout(layoutDir, v.Name, resp)
-	} else {
-		statErr = errors.New("the builder sent no image")
-	}
-	if layoutDir != "" && archivePath != "" {
-		if _, err := p.finishLayout(layoutDir, v.Name, resp); err != nil {
-			statErr = errors.Join(statErr, err)
+	r, streamed := sink.result()
+	st, statErr = r.st, r.err
+	if layoutDir != "" {
+		lst, err := p.finishLayout(layoutDir, v.Name, resp)
+		if !streamed {
+			st = lst
 		}
+		statErr = errors.Join(statErr, err)
+	} else if !streamed {
+		statErr = errors.New("the builder sent no image")
 	}
 	if statErr != nil {
 		return nil, &solveFailure{err: fmt.Errorf("variant %q: reading the built image: %w", v.Name, statErr), cause: statErr, steps: steps, hits: hits}

@@ -31,24 +31,29 @@ func cacheEntries(cs []buildflags.Cache, export bool, getenv func(string) string
 	return out
 }
 
+// fillGHA fills what the gha cache needs from the GitHub runtime, with
+// buildx's defaults: url from $ACTIONS_CACHE_URL (else
+// $ACTIONS_RESULTS_URL), url_v2 from $ACTIONS_RESULTS_URL, token from
+// $ACTIONS_RUNTIME_TOKEN, and version=2 when $ACTIONS_CACHE_SERVICE_V2 is
+// true. Values the user gave are kept.
 func fillGHA(attrs map[string]string, getenv func(string) string) {
-	version := attrs["version"]
-	if version == "" {
-		if b, err := strconv.ParseBool(getenv("ACTIONS_CACHE_SERVICE_V2")); err == nil && b {
-			version = "2"
-		}
-	}
-	set := func(key, env string) {
+	set := func(key string, envs ...string) {
 		if _, ok := attrs[key]; ok {
 			return
 		}
-		if v := getenv(env); v != "" {
-			attrs[key] = v
+		for _, env := range envs {
+			if v := getenv(env); v != "" {
+				attrs[key] = v
+				return
+			}
+		}
+	}
+	if b, err := strconv.ParseBool(getenv("ACTIONS_CACHE_SERVICE_V2")); err == nil && b {
+		if _, ok := attrs["version"]; !ok {
+			attrs["version"] = "2"
 		}
 	}
 	set("token", "ACTIONS_RUNTIME_TOKEN")
-	if version == "2" {
-		set("url_v2", "ACTIONS_RESULTS_URL")
-	}
-	set("url", "ACTIONS_CACHE_URL")
+	set("url", "ACTIONS_CACHE_URL", "ACTIONS_RESULTS_URL")
+	set("url_v2", "ACTIONS_RESULTS_URL")
 }

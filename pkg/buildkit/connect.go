@@ -101,7 +101,7 @@ func clientOpts(o ConnectOptions) ([]client.ClientOpt, error) {
 	return opts, nil
 }
 
-// oneLine shortens a gRPC error to its description on a single line.
+// oneLine shortens a gRPC dial error to its cause, on a single line.
 func oneLine(err error) string {
 	if err == nil {
 		return "unknown error"
@@ -110,9 +110,19 @@ func oneLine(err error) string {
 	if s, ok := status.FromError(err); ok && s.Message() != "" {
 		msg = s.Message()
 	}
-	msg = strings.TrimPrefix(msg, "connection error: desc = ")
-	msg = strings.Trim(msg, `"`)
-	msg = strings.ReplaceAll(msg, `\"`, `"`)
+	for _, noise := range []string{
+		"failed to list workers: ",
+		"Unavailable: ",
+		"connection error: ",
+		"desc = ",
+		"transport: Error while dialing: ",
+		"transport: error while dialing: ",
+		`\n`,
+		`\"`,
+		`"`,
+	} {
+		msg = strings.ReplaceAll(msg, noise, "")
+	}
 	return strings.Join(strings.Fields(msg), " ")
 }
 

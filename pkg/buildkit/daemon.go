@@ -134,6 +134,7 @@ type Daemon struct {
 	addr    string
 	log     *tailBuffer
 	grace   time.Duration
+	runc    string // the runc that runs build steps ("" when another runtime does)
 
 	done    chan struct{} // closed when the process has exited
 	exitErr error         // valid after done
@@ -151,7 +152,8 @@ func StartDaemon(ctx context.Context, o DaemonOptions) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := exec.LookPath("runc"); err != nil && !hasFlag(o.ExtraArgs, "--oci-worker-binary") {
+	runc, err := exec.LookPath("runc")
+	if err != nil && !hasFlag(o.ExtraArgs, "--oci-worker-binary") {
 		return nil, &MissingBinaryError{Name: "runc"}
 	}
 	if os.Geteuid() != 0 && !hasFlag(o.ExtraArgs, "--rootless") {
@@ -169,6 +171,7 @@ func StartDaemon(ctx context.Context, o DaemonOptions) (*Daemon, error) {
 		grace:   o.StopTimeout,
 		done:    make(chan struct{}),
 		ownRoot: o.Root == "",
+		runc:    runc,
 	}
 	if d.grace <= 0 {
 		d.grace = 10 * time.Second
@@ -311,8 +314,13 @@ func (d *Daemon) stop() error {
 			}
 		}
 	}
-	// Anything left in its process group (runc, build steps) goes too.
+	// Anything left in its process group goes too, and so do the build
+	// containers of a killed daemon: runc runs each in its own process
+	// group, so they outlive it.
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	if err := d.deleteContainers(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := unmountUnder(d.root); err != nil {
 		errs = append(errs, err)
 	}
@@ -322,6 +330,31 @@ func (d *Daemon) stop() error {
 	if len(errs) == 0 {
 		if err := os.RemoveAll(d.tmp); err != nil {
 			errs = append(errs, fmt.Errorf("removing buildkitd's folder: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// deleteContainers force-deletes (kills, then removes with their cgroups)
+// the runc containers whose bundles are still in the daemon's root. After a
+// graceful stop there are none.
+func (d *Daemon) deleteContainers() error {
+	bundles, _ := filepath.Glob(filepath.Join(d.root, "runc-*", "executor", "*", "config.json"))
+	if len(bundles) == 0 {
+		return nil
+	}
+	runc := d.runc
+	if runc == "" {
+		runc = "runc"
+	}
+	var errs []error
+	for _, b := range bundles {
+		id := filepath.Base(filepath.Dir(b))
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		out, err := exec.CommandContext(ctx, runc, "delete", "--force", id).CombinedOutput()
+		cancel()
+		if err != nil && !strings.Contains(string(out), "does not exist") {
+			errs = append(errs, fmt.Errorf("removing build container %s: %v: %s", id, err, bytes.TrimSpace(out)))
 		}
 	}
 	return errors.Join(errs...)

@@ -60,3 +60,32 @@ func assertGone(t *testing.T, pid int, dirs ...string) {
 		}
 	}
 }
+
+func writeExecutable(t *testing.T, p string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTailBuffer(t *testing.T) {
+	tb := &tailBuffer{max: 10}
+	tb.Write([]byte("0123456789"))
+	tb.Write([]byte("abc"))
+	if got := tb.String(); got != "3456789abc" {
+		t.Errorf("tail = %q", got)
+	}
+	tb = &tailBuffer{max: 1 << 10}
+	for i := 0; i < 8; i++ {
+		tb.Write([]byte("line\n"))
+	}
+	if q := tb.quote(); q != "; buildkitd said: line | line | line | line | line" {
+		t.Errorf("quote = %q", q)
+	}
+	if q := (&tailBuffer{max: 10}).quote(); q != "" {
+		t.Errorf("quote of nothing = %q", q)
+	}
+}

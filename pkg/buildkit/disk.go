@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/dustin/go-humanize"
@@ -70,6 +71,12 @@ type diskWatch struct {
 	c        *client.Client
 	limit    int64
 	interval time.Duration
+	// root is the builder's state directory when it is on this machine
+	// (a private buildkitd): its filesystem's free space is watched too,
+	// since DiskUsage cannot see what a running step is writing.
+	root string
+	// reserve is the free space below which a build is stopped.
+	reserve int64
 
 	mu     sync.Mutex
 	peak   int64
@@ -136,6 +143,12 @@ func (w *diskWatch) watch(ctx context.Context, variant string, stop context.Canc
 			return
 		case <-t.C:
 		}
+		if w.root != "" {
+			if free, err := freeSpace(w.root); err == nil && free < w.reserve {
+				stop(&DiskFullError{Variant: variant, Root: w.root, Free: free})
+				return
+			}
+		}
 		used, over, err := w.check(ctx)
 		if err != nil {
 			continue // a missed measurement is not a reason to fail a build
@@ -145,4 +158,26 @@ func (w *diskWatch) watch(ctx context.Context, variant string, stop context.Canc
 			return
 		}
 	}
+}
+
+// freeSpace returns the bytes available to unprivileged writers on the
+// filesystem holding dir.
+func freeSpace(dir string) (int64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, err
+	}
+	return int64(st.Bavail) * st.Bsize, nil
+}
+
+// DiskFullError says the builder's filesystem was about to fill up.
+type DiskFullError struct {
+	Variant string
+	Root    string
+	Free    int64
+}
+
+func (e *DiskFullError) Error() string {
+	return fmt.Sprintf("variant %q: stopped before the builder's disk filled up (%s free on the filesystem of %s); lower --max-disk or free space",
+		e.Variant, humanBytes(e.Free), e.Root)
 }

@@ -197,6 +197,7 @@ func TestConnectUnreachable(t *testing.T) {
 	for _, addr := range []string{
 		"unix:///nonexistent/plimsoll/buildkitd.sock",
 		"tcp://127.0.0.1:1",
+		"docker-container://plimsoll-no-such-builder",
 	} {
 		t.Run(addr, func(t *testing.T) {
 			start := time.Now()
@@ -425,13 +426,235 @@ func interruptedBuild(ctx context.Context) error {
 	return testenv.SolveDockerfile(ctx, b.Client, dir, contexts, filepath.Join(dir, "out"), &startWatcher{})
 }
 
-// startWatcher prints RUNNING once the RUN step has printed "step-42".
-type startWatcher struct{ seen bool }
+// startWatcher prints RUNNING (or closes ch, when set) once the RUN step
+// has printed "step-42".
+type startWatcher struct {
+	seen bool
+	ch   chan struct{}
+}
 
 func (w *startWatcher) Write(p []byte) (int, error) {
 	if !w.seen && strings.Contains(string(p), "step-42") {
 		w.seen = true
-		fmt.Println("RUNNING")
+		if w.ch != nil {
+			close(w.ch)
+		} else {
+			fmt.Println("RUNNING")
+		}
 	}
 	return len(p), nil
+}
+
+// TestCLIInterruptLeavesNothing runs `plimsoll build` (daemonless) in its
+// own process group, sends SIGINT to the group while a RUN step is running,
+// as a terminal's Ctrl-C does, and checks that plimsoll exits and leaves no
+// buildkitd, no mount and no state folder behind.
+func TestCLIInterruptLeavesNothing(t *testing.T) {
+	busybox := testenv.BaseImage(t, "busybox")
+	bin := filepath.Join(t.TempDir(), "plimsoll")
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatalf("go env GOMOD: %v", err)
+	}
+	build := exec.Command("go", "build", "-o", bin, "./cmd/plimsoll")
+	build.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/plimsoll: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM busybox\nRUN echo step-$((40+2)) && sleep 300\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "build", "--progress", "plain", "--build-context", "busybox=oci-layout://"+busybox, dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	exited := make(chan error, 1)
+	go func() { err := cmd.Wait(); pw.Close(); exited <- err }()
+	var out strings.Builder
+	running := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		seen := false
+		for sc.Scan() {
+			out.WriteString(sc.Text() + "\n")
+			if !seen && strings.Contains(sc.Text(), "step-42") {
+				seen = true
+				running <- true
+			}
+		}
+		if !seen {
+			running <- false
+		}
+	}()
+	select {
+	case ok := <-running:
+		if !ok {
+			<-exited
+			t.Fatalf("plimsoll build ended before its RUN step ran:\n%s", out.String())
+		}
+	case <-time.After(3 * time.Minute):
+		t.Fatal("RUN step did not start within 3 minutes")
+	}
+	kids := childrenOf(cmd.Process.Pid)
+	var daemonPID int
+	var daemonRoot string
+	for _, k := range kids {
+		args, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", k))
+		f := strings.Split(string(args), "\x00")
+		if len(f) == 0 || filepath.Base(f[0]) != "buildkitd" {
+			continue
+		}
+		daemonPID = k
+		for i := range f[:len(f)-1] {
+			if f[i] == "--root" {
+				daemonRoot = f[i+1]
+			}
+		}
+	}
+	if daemonPID == 0 || daemonRoot == "" {
+		t.Fatalf("no buildkitd child of plimsoll found (children %v)", kids)
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err == nil {
+			t.Errorf("interrupted plimsoll build exited 0")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("plimsoll did not exit within 30s of SIGINT:\n%s", out.String())
+	}
+	if err := syscall.Kill(daemonPID, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("buildkitd pid %d still exists after Ctrl-C (%v)", daemonPID, err)
+	}
+	if left := childrenOf(daemonPID); len(left) > 0 {
+		t.Errorf("processes of buildkitd left: %v", left)
+	}
+	ms, err := mountinfo.GetMounts(mountinfo.PrefixFilter(daemonRoot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		t.Errorf("still mounted: %s", m.Mountpoint)
+	}
+	if _, err := os.Stat(daemonRoot); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("buildkitd root %s left behind", daemonRoot)
+	}
+}
+
+// TestDaemonKilledMidBuild covers Close's hard path: a buildkitd that does
+// not stop on SIGTERM (here: stopped with SIGSTOP) while a RUN step holds
+// mounts is killed with its process group after the grace period, and its
+// mounts and folder are removed.
+func TestDaemonKilledMidBuild(t *testing.T) {
+	contexts := testenv.NamedContexts(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	d, err := buildkit.StartDaemon(ctx, buildkit.DaemonOptions{StopTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	c, err := buildkit.Connect(ctx, buildkit.ConnectOptions{Addr: d.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM busybox\nRUN echo step-$((40+2)) && sleep 300\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := &startWatcher{ch: make(chan struct{})}
+	solved := make(chan error, 1)
+	go func() {
+		solved <- testenv.SolveDockerfile(ctx, c, dir, contexts, filepath.Join(t.TempDir(), "out"), w)
+	}()
+	select {
+	case <-w.ch:
+	case err := <-solved:
+		t.Fatalf("build ended before its RUN step ran: %v", err)
+	case <-ctx.Done():
+		t.Fatal("RUN step did not start")
+	}
+	root := d.Root()
+	if ms, _ := mountinfo.GetMounts(mountinfo.PrefixFilter(root)); len(ms) == 0 {
+		t.Log("no mounts under the root while RUN runs (nothing for Close to unmount)")
+	}
+	runners := childrenOf(d.PID())
+	bundles, _ := filepath.Glob(filepath.Join(root, "runc-*", "executor", "*", "config.json"))
+	if len(bundles) == 0 {
+		t.Fatal("no build container bundle under the root while RUN runs")
+	}
+	for _, b := range bundles {
+		runners = append(runners, inCgroup("/buildkit/"+filepath.Base(filepath.Dir(b)))...)
+	}
+	if len(runners) == 0 {
+		t.Fatal("found no process of the running build step")
+	}
+	if err := syscall.Kill(d.PID(), syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := d.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("Close took %s", took)
+	}
+	<-solved
+	assertNoProcess(t, d.PID())
+	for _, p := range runners {
+		assertNoProcess(t, p)
+	}
+	ms, err := mountinfo.GetMounts(mountinfo.PrefixFilter(filepath.Dir(root)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		t.Errorf("still mounted: %s", m.Mountpoint)
+	}
+	if _, err := os.Stat(filepath.Dir(root)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s left behind", filepath.Dir(root))
+	}
+}
+
+func assertNoProcess(t *testing.T, pid int) {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return
+	}
+	if s := string(b); strings.Contains(s[strings.LastIndexByte(s, ')')+1:], " Z ") {
+		return // a zombie is gone; its parent has not reaped it yet
+	}
+	t.Errorf("process %d still runs: %s", pid, b)
+}
+
+// inCgroup lists the processes in a cgroup whose path ends with suffix.
+func inCgroup(suffix string) []int {
+	var out []int
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cgroup"))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasSuffix(line, suffix) {
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
 }

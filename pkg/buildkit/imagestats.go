@@ -63,6 +63,12 @@ func StatsFromOCIStream(r io.Reader) (ImageStats, error) {
 		if h.Typeflag != tar.TypeReg {
 			continue
 		}
+		if isSparse(h) {
+			// A sparse entry reads as its logical size in zeros: a few
+			// bytes of stream could stand for exabytes. No exporter
+			// writes one.
+			return ImageStats{}, fmt.Errorf("the image stream has a sparse entry %q", h.Name)
+		}
 		name := strings.TrimPrefix(h.Name, "./")
 		switch {
 		case name == "index.json":
@@ -267,4 +273,15 @@ func tarContentSize(r io.Reader) (int64, error) {
 		}
 		total += h.Size
 	}
+}
+
+// isSparse reports whether a tar header is a PAX or GNU sparse file, which
+// archive/tar presents as a regular file of its logical size.
+func isSparse(h *tar.Header) bool {
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return h.Typeflag == tar.TypeGNUSparse
 }

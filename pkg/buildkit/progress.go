@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -86,15 +87,17 @@ func (t *tracker) update(ss *client.SolveStatus) {
 	}
 }
 
-// counts returns the number of steps and of steps answered from the cache.
-// Internal bookkeeping vertexes (loading the Dockerfile, .dockerignore and
-// metadata) are not steps.
+// counts returns the number of Dockerfile steps the build ran or found
+// and how many of them were answered from the cache. A step is a vertex
+// BuildKit names after an instruction ("[2/5] RUN ...", "[builder 3/7]
+// COPY ..."); loading the Dockerfile, contexts and base images, and
+// exporting, are not steps.
 func (t *tracker) counts() (steps, hits int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, d := range t.order {
 		v := t.verts[d]
-		if isInternal(v.name) {
+		if !stepName.MatchString(v.name) {
 			continue
 		}
 		steps++
@@ -105,9 +108,7 @@ func (t *tracker) counts() (steps, hits int) {
 	return steps, hits
 }
 
-func isInternal(name string) bool {
-	return strings.HasPrefix(name, "[internal]") || strings.HasPrefix(name, "[auth]")
-}
+var stepName = regexp.MustCompile(`^\[(?:[^\]]+ )?\d+/\d+\] `)
 
 // failed returns the first vertex that reported an error, with its last
 // lines of output.

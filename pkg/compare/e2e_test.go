@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -194,5 +195,72 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if n, r, err := ParseArg("pr=registry.example/x:1=2"); err != nil || n != "pr" || r != "registry.example/x:1=2" {
 		t.Errorf("ParseArg = %q %q %v", n, r, err)
+	}
+}
+
+// TestLoadReports: a build report alone stands for its variants, NAME=REPORT
+// takes the variant called NAME, and an analysis report works the same.
+func TestLoadReports(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	small := writeLayout(t, []tfile{{"a", 100}})
+	large := writeLayout(t, []tfile{{"a", 100}}, []tfile{{"b", 5000}})
+	dir := t.TempDir()
+	build := filepath.Join(dir, "build.json")
+	variant := func(name, ref string) report.Variant {
+		return report.Variant{Name: name, Status: report.StatusOK, Outputs: []report.Output{{Type: report.OutputOCILayout, Path: strings.TrimPrefix(ref, "oci-layout://")}}}
+	}
+	b := report.Build{Header: report.NewHeader(report.KindBuild), Variants: []report.Variant{variant("single", large), variant("multi", small)}}
+	if err := report.WriteFile(build, b); err != nil {
+		t.Fatal(err)
+	}
+	names := func(ins []Input) string {
+		var s []string
+		for _, in := range ins {
+			s = append(s, fmt.Sprintf("%s:%d", in.Name, len(in.Analysis.Layers)))
+		}
+		return strings.Join(s, " ")
+	}
+	ins, err := LoadAll(ctx, []string{build}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(ins); got != "single:2 multi:1" {
+		t.Errorf("build report alone: %s", got)
+	}
+	ins, err = LoadAll(ctx, []string{"multi=" + build, "single=" + build}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(ins); got != "multi:1 single:2" {
+		t.Errorf("NAME=build report: %s", got)
+	}
+	if _, err := LoadAll(ctx, []string{"other=" + build, "single=" + build}, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "holds 2 images") {
+		t.Errorf("a name that is no variant: err = %v", err)
+	}
+
+	// The same through an analysis report holding both.
+	analyses := filepath.Join(dir, "analyses.json")
+	all, _ := LoadAll(ctx, []string{build}, LoadOptions{})
+	if err := report.WriteFile(analyses, analyze.NewReport(all[0].Analysis, all[1].Analysis)); err != nil {
+		t.Fatal(err)
+	}
+	ins, err = LoadAll(ctx, []string{analyses}, LoadOptions{})
+	if err != nil || names(ins) != "single:2 multi:1" {
+		t.Errorf("analysis report alone: %v %v", names(ins), err)
+	}
+	ins, err = LoadAll(ctx, []string{"multi=" + analyses, "x=" + large}, LoadOptions{})
+	if err != nil || names(ins) != "multi:1 x:2" {
+		t.Errorf("NAME=analysis report: %v %v", names(ins), err)
+	}
+	r, err := Compare(ins, Options{})
+	if err != nil || r.Images[1].Deltas["layers"].Abs != 1 {
+		t.Errorf("compare: %+v %v", r, err)
+	}
+
+	for _, args := range [][]string{{"a=" + small}, {}, {"a=" + small, "a=" + large}} {
+		if err := CheckArgs(args); err == nil {
+			t.Errorf("CheckArgs(%q): no error", args)
+		}
 	}
 }

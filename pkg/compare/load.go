@@ -45,7 +45,9 @@ func ParseArg(arg string) (name, ref string, err error) {
 // Load returns the analysis of ref: read from an analysis report when ref
 // is one (a JSON file whose kind is "analysis"), otherwise computed by
 // opening ref as plimsoll analyze does (any image reference, or a build
-// report) and analysing it.
+// report) and analysing it. When ref holds several images (a report of
+// several variants) and no --variant or --platform picks one, the one
+// named like NAME is taken.
 func Load(ctx context.Context, name, ref string, o LoadOptions) (Input, error) {
 	in := Input{Name: name, Ref: ref}
 	if kind, ok := reportKind(ref); ok && kind == report.KindAnalysis {
@@ -53,7 +55,7 @@ func Load(ctx context.Context, name, ref string, o LoadOptions) (Input, error) {
 		if err != nil {
 			return in, &InputError{err}
 		}
-		a, err := pickAnalysis(ref, rep.Analyses, o.Image)
+		a, err := pickAnalysis(ref, name, rep.Analyses, o.Image)
 		if err != nil {
 			return in, &InputError{err}
 		}
@@ -64,41 +66,92 @@ func Load(ctx context.Context, name, ref string, o LoadOptions) (Input, error) {
 	if err != nil {
 		return in, &InputError{fmt.Errorf("opening %s: %w", ref, err)}
 	}
+	if len(srcs) > 1 {
+		var named []image.Source
+		for _, s := range srcs {
+			if s.Name == name {
+				named = append(named, s)
+			}
+		}
+		if len(named) == 1 {
+			srcs = named
+		}
+	}
 	if len(srcs) != 1 {
 		var names []string
 		for _, s := range srcs {
 			names = append(names, strings.TrimSpace(s.Name+" "+s.Platform))
 		}
-		return in, &InputError{fmt.Errorf("%s holds %d images (%s): compare one per NAME, picked with --platform or --variant", ref, len(srcs), strings.Join(names, ", "))}
+		return in, &InputError{fmt.Errorf("%s holds %d images (%s): name it after one (VARIANT=%s), pick one with --platform or --variant, or pass the report alone to compare them all", ref, len(srcs), strings.Join(names, ", "), ref)}
 	}
-	src := srcs[0]
+	in.Analysis, err = analyzeSource(ctx, srcs[0], o)
+	return in, err
+}
+
+func analyzeSource(ctx context.Context, src image.Source, o LoadOptions) (*analyze.Analysis, error) {
 	ao := o.Analyze
 	ao.Name, ao.Platform, ao.StoredUncompressed = src.Name, src.Platform, src.StoredUncompressed
 	a, err := analyze.Image(ctx, src.Image, ao)
 	if err != nil {
-		return in, fmt.Errorf("analysing %s: %w", ref, err)
+		return nil, fmt.Errorf("analysing %s: %w", src.Name, err)
 	}
-	in.Analysis = a
-	return in, nil
+	return a, nil
 }
 
-// LoadAll loads NAME=IMAGE arguments in order, one at a time (each
-// analysis already uses every core).
-// Every argument is checked before the first image is read.
-func LoadAll(ctx context.Context, args []string, o LoadOptions) ([]Input, error) {
-	seen := map[string]bool{}
-	for _, arg := range args {
-		name, _, err := ParseArg(arg)
+// expand turns a bare report argument (no NAME=) into one input per image
+// it holds: each variant of a build report, each analysis of an analysis
+// report, named after it.
+func expand(ctx context.Context, ref string, kind report.Kind, o LoadOptions) ([]Input, error) {
+	var out []Input
+	if kind == report.KindAnalysis {
+		rep, err := analyze.ReadReport(ref)
 		if err != nil {
 			return nil, &InputError{err}
 		}
-		if seen[name] {
-			return nil, &InputError{fmt.Errorf("name %q is used twice: give each image its own name", name)}
+		for _, a := range rep.Analyses {
+			if (o.Image.Platform == "" || a.Platform == o.Image.Platform) && (o.Image.Variant == "" || a.Image == o.Image.Variant) {
+				out = append(out, Input{Name: a.Image, Ref: ref, Analysis: a})
+			}
 		}
-		seen[name] = true
+		return out, nil
+	}
+	srcs, err := image.Open(ctx, ref, o.Image)
+	if err != nil {
+		return nil, &InputError{fmt.Errorf("opening %s: %w", ref, err)}
+	}
+	for _, s := range srcs {
+		a, err := analyzeSource(ctx, s, o)
+		if err != nil {
+			return nil, err
+		}
+		name := s.Name
+		if s.Platform != "" && len(srcs) > 1 {
+			name += " " + s.Platform
+		}
+		out = append(out, Input{Name: name, Ref: ref, Analysis: a})
+	}
+	return out, nil
+}
+
+// LoadAll loads the arguments in order, one at a time (each analysis
+// already uses every core). An argument is NAME=IMAGE, or a build or
+// analysis report alone, which stands for every image it holds. Every
+// argument is checked before the first image is read.
+func LoadAll(ctx context.Context, args []string, o LoadOptions) ([]Input, error) {
+	if err := CheckArgs(args); err != nil {
+		return nil, err
 	}
 	var out []Input
 	for _, arg := range args {
+		if isBareReport(arg) {
+			k, _ := reportKind(arg)
+			ins, err := expand(ctx, arg, k, o)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", arg, err)
+			}
+			out = append(out, ins...)
+			continue
+		}
 		name, ref, _ := ParseArg(arg)
 		in, err := Load(ctx, name, ref, o)
 		if err != nil {
@@ -107,6 +160,42 @@ func LoadAll(ctx context.Context, args []string, o LoadOptions) ([]Input, error)
 		out = append(out, in)
 	}
 	return out, nil
+}
+
+// CheckArgs checks the arguments without reading any image: each is
+// NAME=IMAGE with a name used once, or a report alone; and there are at
+// least two, unless a report alone stands for several. Its errors are
+// InputErrors.
+func CheckArgs(args []string) error {
+	seen := map[string]bool{}
+	reports := 0
+	for _, arg := range args {
+		if isBareReport(arg) {
+			reports++
+			continue
+		}
+		name, _, err := ParseArg(arg)
+		if err != nil {
+			return &InputError{err}
+		}
+		if seen[name] {
+			return &InputError{fmt.Errorf("name %q is used twice: give each image its own name", name)}
+		}
+		seen[name] = true
+	}
+	if reports == 0 && len(args) < 2 {
+		return &InputError{errors.New("want at least two NAME=IMAGE arguments (or a build report alone), for example: plimsoll compare single=oci-layout://out/single multi=oci-layout://out/multi")}
+	}
+	return nil
+}
+
+// isBareReport: a build or analysis report file given without NAME=.
+func isBareReport(arg string) bool {
+	if strings.Contains(arg, "=") {
+		return false
+	}
+	k, ok := reportKind(arg)
+	return ok && (k == report.KindBuild || k == report.KindAnalysis)
 }
 
 // reportKind reads the kind of a plimsoll report file; ok is false when
@@ -128,17 +217,23 @@ func reportKind(path string) (report.Kind, bool) {
 }
 
 // pickAnalysis chooses the one analysis of a report, or the one matching
-// --platform or --variant when the report holds several.
-func pickAnalysis(ref string, as []*analyze.Analysis, o image.Options) (*analyze.Analysis, error) {
-	var match []*analyze.Analysis
+// --platform and --variant, or else the one named like NAME, when the
+// report holds several.
+func pickAnalysis(ref, name string, as []*analyze.Analysis, o image.Options) (*analyze.Analysis, error) {
+	var match, named []*analyze.Analysis
 	for _, a := range as {
 		if (o.Platform == "" || a.Platform == o.Platform) && (o.Variant == "" || a.Image == o.Variant) {
 			match = append(match, a)
+			if a.Image == name {
+				named = append(named, a)
+			}
 		}
 	}
 	switch {
 	case len(match) == 1:
 		return match[0], nil
+	case len(named) == 1:
+		return named[0], nil
 	case len(as) == 0:
 		return nil, errors.New(ref + ": the analysis report holds no analysis")
 	}
@@ -146,5 +241,5 @@ func pickAnalysis(ref string, as []*analyze.Analysis, o image.Options) (*analyze
 	for _, a := range as {
 		names = append(names, strings.TrimSpace(a.Image+" "+a.Platform))
 	}
-	return nil, fmt.Errorf("%s holds %d analyses (%s) and %d match: pick one with --platform or --variant", ref, len(as), strings.Join(names, ", "), len(match))
+	return nil, fmt.Errorf("%s holds %d analyses (%s) and %d match: name it after one, or pick one with --platform or --variant", ref, len(as), strings.Join(names, ", "), len(match))
 }

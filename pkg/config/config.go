@@ -102,10 +102,6 @@ func ReadFile(path string) (*Config, error) {
 	return c, nil
 }
 
-type fileFormat struct {
-	Lint *lintFormat `yaml:"lint"`
-}
-
 type lintFormat struct {
 	Ignore            []string          `yaml:"ignore"`
 	Severity          map[string]string `yaml:"severity"`

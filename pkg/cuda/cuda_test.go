@@ -104,6 +104,8 @@ func TestParseTag(t *testing.T) {
 		{tag: "12-devel", wantErr: "does not start with a CUDA version"},
 		{tag: "12.4.1-cudnnx-runtime-ubuntu22.04", wantErr: "unknown cuDNN part"},
 		{tag: "12.4.1-cudnn-base-ubuntu22.04", wantErr: "not base"},
+		{tag: "17.0-cudnn0", wantErr: "unknown cuDNN part"},
+		{tag: "12.1.1-cudnn08-runtime-ubuntu22.04", wantErr: "unknown cuDNN part"},
 		{tag: "12.4.1-slim-ubuntu22.04", wantErr: "expected base, runtime or devel"},
 		{tag: "12.4.1-ubuntu22.04", wantErr: "no flavor"},
 		{tag: "12.4.1-runtime-ubuntu", wantErr: "expected base, runtime or devel"},
@@ -473,6 +475,96 @@ func TestNewestFor(t *testing.T) {
 		v, ok := db.NewestTorchFor(MustVersion(py))
 		if ok != (want != "") || (ok && v.String() != want) {
 			t.Errorf("NewestTorchFor(%s) = %s %v, want %q", py, v, ok, want)
+		}
+	}
+}
+
+// TestTablesAgree cross-checks the tables: every CUDA version a framework
+// table names has a driver row, and every PyTorch release from 1.8 with
+// wheel variants has a Python range.
+func TestTablesAgree(t *testing.T) {
+	t.Parallel()
+	db := Default()
+	for ver, variants := range db.torchWheels {
+		v := MustVersion(ver)
+		for _, w := range variants {
+			cv, _ := ParseVariant(w)
+			if _, ok := db.MinDriver(cv); !ok {
+				t.Errorf("torch %s variant %s: CUDA %s has no driver row", ver, w, cv)
+			}
+		}
+		if v.Compare(MustVersion("1.8")) >= 0 {
+			if r, _ := db.Torch(v); r.Python.Min.IsZero() {
+				t.Errorf("torch %s has wheel variants but no Python range in torch_releases.csv", ver)
+			}
+		}
+	}
+	for _, r := range db.tensorflow {
+		if _, ok := db.MinDriver(r.CUDA); !ok {
+			t.Errorf("TensorFlow %s: CUDA %s has no driver row", r.Version, r.CUDA)
+		}
+	}
+}
+
+func TestSiblings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		tag, runtime, cudnn string
+	}{
+		{"12.2.2-devel-ubuntu22.04", "12.2.2-runtime-ubuntu22.04", "12.2.2-cudnn8-devel-ubuntu22.04"},
+		{"12.4.1-base-ubuntu22.04", "12.4.1-runtime-ubuntu22.04", "12.4.1-cudnn-runtime-ubuntu22.04"},
+		{"12.3.2-runtime-ubuntu20.04", "12.3.2-runtime-ubuntu20.04", "12.3.2-cudnn9-runtime-ubuntu20.04"},
+		{"11.8.0-cudnn8-devel-ubuntu22.04", "11.8.0-cudnn8-runtime-ubuntu22.04", "11.8.0-cudnn8-devel-ubuntu22.04"},
+		{"13.0.2-cudnn-devel-ubuntu24.04", "13.0.2-cudnn-runtime-ubuntu24.04", "13.0.2-cudnn-devel-ubuntu24.04"},
+		{"10.0-runtime-ubuntu18.04", "10.0-runtime-ubuntu18.04", "10.0-cudnn7-runtime-ubuntu18.04"},
+		{"9.2-devel", "9.2-runtime", "9.2-cudnn7-devel"},
+	}
+	for _, tt := range tests {
+		img, err := ParseTag(tt.tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := img.TagString(); got != tt.tag {
+			t.Errorf("ParseTag(%q).TagString() = %q", tt.tag, got)
+		}
+		if got := img.WithFlavor(FlavorRuntime).Tag; got != tt.runtime {
+			t.Errorf("%s WithFlavor(runtime) = %q, want %q", tt.tag, got, tt.runtime)
+		}
+		if got := img.WithCuDNN().TagString(); got != tt.cudnn {
+			t.Errorf("%s WithCuDNN() = %q, want %q", tt.tag, got, tt.cudnn)
+		}
+	}
+	img, _, _ := ParseImageReference("nvcr.io/nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04")
+	if got := img.WithFlavor(FlavorBase).Reference(); got != "nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04" {
+		t.Errorf("WithFlavor(base).Reference() = %q", got)
+	}
+}
+
+func TestCuDNNImage(t *testing.T) {
+	t.Parallel()
+	db := Default()
+	tests := []struct {
+		cuda    string
+		cudnn   int
+		os, osv string
+		want    string
+	}{
+		{"12.2", 8, "ubuntu", "22.04", "nvidia/cuda:12.2.2-cudnn8-devel-ubuntu22.04"},
+		{"12.3", 9, "ubuntu", "20.04", "nvidia/cuda:12.3.2-cudnn9-devel-ubuntu20.04"},
+		{"12.5", 9, "ubuntu", "22.04", "nvidia/cuda:12.5.1-cudnn-devel-ubuntu22.04"},
+		{"11.2", 8, "ubuntu", "18.04", "nvidia/cuda:11.2.2-cudnn8-devel-ubuntu18.04"},
+		{"11.8", 8, "ubi", "8", "nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04"},
+		{"12.4", 8, "ubuntu", "22.04", ""},
+		{"10.0", 7, "ubuntu", "18.04", ""},
+	}
+	for _, tt := range tests {
+		img, ok := db.CuDNNImage(MustVersion(tt.cuda), tt.cudnn, tt.os, tt.osv)
+		got := ""
+		if ok {
+			got = img.Reference()
+		}
+		if got != tt.want {
+			t.Errorf("CuDNNImage(%s, %d, %s%s) = %q, want %q", tt.cuda, tt.cudnn, tt.os, tt.osv, got, tt.want)
 		}
 	}
 }

@@ -45,6 +45,15 @@ func FuzzParseTag(f *testing.F) {
 		if v, err := ParseVersion(first); err != nil || v != img.CUDA {
 			t.Fatalf("ParseTag(%q): CUDA %s, but the first part %q reads as %v (%v)", tag, img.CUDA, first, v, err)
 		}
+		// Written back in NVIDIA's spelling, it parses to the same image.
+		again, err := ParseTag(img.TagString())
+		if err != nil {
+			t.Fatalf("ParseTag(%q) = %+v, but its TagString %q does not parse: %v", tag, img, img.TagString(), err)
+		}
+		again.Tag = img.Tag
+		if again != img {
+			t.Fatalf("ParseTag(%q) = %+v; TagString %q parses to %+v", tag, img, img.TagString(), again)
+		}
 		// A reference built from it parses to the same image.
 		img2, ok, err := ParseImageReference("nvidia/cuda:" + tag)
 		if !ok || err != nil || img2.CUDA != img.CUDA || img2.Flavor != img.Flavor || img2.CuDNNMajor != img.CuDNNMajor {

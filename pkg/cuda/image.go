@@ -2,6 +2,7 @@ package cuda
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -124,7 +125,7 @@ func ParseTag(tag string) (Image, error) {
 		switch {
 		case n == "":
 			img.CuDNNMajor = impliedCuDNNMajor(v)
-		case len(n) <= 2 && isDigits(n):
+		case len(n) <= 2 && isDigits(n) && n[0] != '0':
 			img.CuDNNMajor = atoiSmall(n)
 		default:
 			return img, fmt.Errorf("nvidia/cuda tag %q: unknown cuDNN part %q", tag, rest[0])
@@ -159,7 +160,7 @@ func ParseTag(tag string) (Image, error) {
 // impliedCuDNNMajor is the cuDNN major of a tag that says just "cudnn": NVIDIA
 // dropped the number when cuDNN 9 images arrived with CUDA 12.4.
 func impliedCuDNNMajor(v Version) int {
-	if v.Compare(Version{Major: 12, Minor: 4, Parts: 2}) >= 0 {
+	if v.Compare(cuda124) >= 0 {
 		return 9
 	}
 	return 0
@@ -210,3 +211,100 @@ func atoiSmall(s string) int {
 // CUDAPart returns the "cu121"-style name of a CUDA version, as PyTorch names
 // its wheel variants.
 func CUDAPart(v Version) string { return fmt.Sprintf("cu%d%d", v.Major, v.Minor) }
+
+// TagString writes the image's tag in NVIDIA's spelling: the cuDNN part is
+// a bare "cudnn" for cuDNN 9 from CUDA 12.4, "cudnnN" otherwise.
+func (img Image) TagString() string {
+	parts := []string{img.CUDA.String()}
+	if img.CuDNN {
+		p := "cudnn"
+		if img.CuDNNMajor > 0 && !(img.CuDNNMajor == 9 && img.CUDA.Compare(cuda124) >= 0) {
+			p += strconv.Itoa(img.CuDNNMajor)
+		}
+		parts = append(parts, p)
+	}
+	if img.Flavor != FlavorUnknown {
+		parts = append(parts, string(img.Flavor))
+	}
+	if img.OS != "" {
+		parts = append(parts, img.OS+img.OSVersion)
+	}
+	if img.Suffix != "" {
+		parts = append(parts, img.Suffix)
+	}
+	return strings.Join(parts, "-")
+}
+
+// Reference writes repository:tag ("nvidia/cuda:12.4.1-runtime-ubuntu22.04").
+func (img Image) Reference() string {
+	repo := img.Repository
+	if repo == "" {
+		repo = "nvidia/cuda"
+	}
+	return repo + ":" + img.TagString()
+}
+
+// WithFlavor returns the sibling image of another flavor (devel ->
+// runtime). A base image has no cuDNN variant, so asking for base drops it.
+func (img Image) WithFlavor(f Flavor) Image {
+	img.Flavor = f
+	if f == FlavorBase {
+		img.CuDNN, img.CuDNNMajor = false, 0
+	}
+	img.Tag = img.TagString()
+	return img
+}
+
+// WithCuDNN returns the cuDNN sibling of an image as NVIDIA publishes it:
+// cuDNN 9 from CUDA 12.3, 8 for 11.x-12.2, 7 before; cuDNN images come as
+// runtime or devel, so a base image becomes runtime.
+func (img Image) WithCuDNN() Image {
+	if img.CuDNN {
+		return img
+	}
+	img.CuDNN = true
+	switch {
+	case img.CUDA.Compare(Version{Major: 12, Minor: 3, Parts: 2}) >= 0:
+		img.CuDNNMajor = 9
+	case img.CUDA.Major >= 11:
+		img.CuDNNMajor = 8
+	default:
+		img.CuDNNMajor = 7
+	}
+	if img.Flavor == FlavorBase || img.Flavor == FlavorUnknown {
+		img.Flavor = FlavorRuntime
+	}
+	img.Tag = img.TagString()
+	return img
+}
+
+var cuda124 = Version{Major: 12, Minor: 4, Parts: 2}
+
+// CuDNNImage returns the newest published nvidia/cuda cuDNN image of a CUDA
+// minor (12.2) with a cuDNN major (8), on the given OS when one is
+// published for it (ubuntu 22.04), else on any. The table holds devel tags;
+// use WithFlavor for the runtime sibling, which NVIDIA publishes alongside.
+// ok is false when no such image is published.
+func (db *DB) CuDNNImage(cudaMinor Version, cudnnMajor int, os, osVersion string) (Image, bool) {
+	var best Image
+	found, bestOS := false, false
+	for _, img := range db.cudnnTags {
+		if !img.CUDA.SameMinor(cudaMinor) || img.CuDNNMajor != cudnnMajor {
+			continue
+		}
+		sameOS := img.OS == os && img.OSVersion == osVersion
+		switch {
+		case !found, sameOS && !bestOS, sameOS == bestOS && newerImage(img, best):
+			best, found, bestOS = img, true, sameOS
+		}
+	}
+	return best, found
+}
+
+// newerImage orders published images: newer CUDA first, then newer OS.
+func newerImage(a, b Image) bool {
+	if c := a.CUDA.Compare(b.CUDA); c != 0 {
+		return c > 0
+	}
+	return a.OS == b.OS && a.OSVersion > b.OSVersion
+}

@@ -23,6 +23,7 @@ type DB struct {
 	torchWheels  map[string][]string // "2.3.1" -> ["cu118", "cu121"]
 	torchMinor   map[string]torchMinor
 	distroPython []distroPython
+	cudnnTags    []Image // published *-cudnn*-devel-ubuntu* tags, oldest first
 }
 
 type torchMinor struct {
@@ -66,6 +67,7 @@ func Load() (*DB, error) {
 		{"pytorch_wheel_cuda_variants.csv", []string{"torch_version", "cuda_wheel_variants"}, db.addTorchWheels},
 		{"torch_releases.csv", []string{"torch_minor", "python_min", "python_max", "python_max_experimental", "pypi_cuda_major"}, db.addTorchMinor},
 		{"distro_python.csv", []string{"distro", "version", "codename", "python"}, db.addDistroPython},
+		{"nvidia_cuda_image_tags_cudnn_devel_ubuntu.csv", []string{"tag"}, db.addCuDNNTag},
 	}
 	for _, l := range loaders {
 		if err := readTable(l.file, l.cols, l.row); err != nil {
@@ -221,5 +223,15 @@ func (db *DB) addDistroPython(m map[string]string) error {
 	db.distroPython = append(db.distroPython, distroPython{
 		distro: m["distro"], version: m["version"], codename: m["codename"], python: py,
 	})
+	return nil
+}
+
+func (db *DB) addCuDNNTag(m map[string]string) error {
+	img, err := ParseTag(m["tag"])
+	if err != nil {
+		return err
+	}
+	img.Repository = "nvidia/cuda"
+	db.cudnnTags = append(db.cudnnTags, img)
 	return nil
 }

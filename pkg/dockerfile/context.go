@@ -121,6 +121,18 @@ func (bc *BuildContext) walk(ctx context.Context) (*ContextStats, error) {
 	infos := map[string]patternmatcher.MatchInfo{}
 	exclusions := bc.matcher != nil && bc.matcher.Exclusions()
 	dirIndex := map[string]int{}
+	var addDirs func(dir string)
+	addDirs = func(dir string) {
+		if dir == "." || dir == "" {
+			return
+		}
+		if _, ok := dirIndex[dir]; ok {
+			return
+		}
+		addDirs(path.Dir(dir))
+		dirIndex[dir] = len(st.Entries)
+		st.Entries = append(st.Entries, ContextEntry{Path: dir, Dir: true})
+	}
 	err := filepath.WalkDir(bc.Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == bc.Dir {
@@ -157,14 +169,16 @@ func (bc *BuildContext) walk(ctx context.Context) (*ContextStats, error) {
 				return fs.SkipDir
 			}
 			if !excluded {
-				dirIndex[rel] = len(st.Entries)
-				st.Entries = append(st.Entries, ContextEntry{Path: rel, Dir: true})
+				addDirs(rel)
 			}
 			return nil
 		}
 		if excluded {
 			return nil
 		}
+		// A file re-included by a "!" pattern brings its folders along,
+		// as BuildKit sends them.
+		addDirs(parent)
 		var size int64
 		if d.Type().IsRegular() {
 			if fi, err := d.Info(); err == nil {
@@ -243,4 +257,46 @@ func (bc *BuildContext) Sends(rel string) bool {
 		}
 	}
 	return false
+}
+
+// SizeOf returns the bytes a path (file or folder, relative to the root)
+// sends, exclusions applied; ok is false when it is not in the context.
+func (bc *BuildContext) SizeOf(rel string) (int64, bool) {
+	rel = strings.TrimPrefix(path.Clean("/"+rel), "/")
+	root := filepath.Join(bc.Dir, filepath.FromSlash(rel))
+	st, err := os.Lstat(root)
+	if err != nil {
+		return 0, false
+	}
+	if !st.IsDir() {
+		if rel != "" && bc.Excluded(rel) {
+			return 0, true
+		}
+		return st.Size(), true
+	}
+	var total int64
+	n := 0
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if n++; n > MaxContextEntries {
+			return fs.SkipAll
+		}
+		r, err := filepath.Rel(bc.Dir, p)
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if bc.Excluded(filepath.ToSlash(r)) || !d.Type().IsRegular() {
+			return nil
+		}
+		if fi, err := d.Info(); err == nil {
+			total += fi.Size()
+		}
+		return nil
+	})
+	return total, true
 }

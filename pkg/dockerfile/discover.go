@@ -68,8 +68,16 @@ func Discover(paths []string) ([]string, error) {
 				}
 				return nil
 			}
-			if IsDockerfileName(d.Name()) && d.Type().IsRegular() {
+			if !IsDockerfileName(d.Name()) {
+				return nil
+			}
+			if d.Type().IsRegular() {
 				add(p)
+			} else if d.Type()&fs.ModeSymlink != 0 {
+				// A symlinked Dockerfile counts when it points at a file.
+				if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+					add(p)
+				}
 			}
 			return nil
 		})

@@ -1,8 +1,6 @@
 package dockerfile
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,6 +30,8 @@ type Requirement struct {
 	Line int
 	// Raw is the line as written, comments removed.
 	Raw string
+	// Comment is the line's trailing comment ("# plimsoll ignore=PL101").
+	Comment string
 }
 
 // Pinned reports whether the requirement names one exact version: "=="
@@ -174,7 +174,7 @@ func (rs *Requirements) read(path string, constraint bool, seen map[string]bool,
 		if !ok {
 			continue
 		}
-		r.File, r.Line = path, l.line
+		r.File, r.Line, r.Comment = path, l.line, l.comment
 		if constraint {
 			rs.Constraints[r.Key] = r
 		} else {
@@ -216,27 +216,41 @@ func splitOption(fields []string) (opt, val string) {
 }
 
 type logicalLine struct {
-	line int
-	text string
+	line    int
+	text    string
+	comment string // the comments of its physical lines, '#' removed
 }
 
 // logicalLines joins backslash continuations and drops comments.
 func logicalLines(data []byte) []logicalLine {
 	var out []logicalLine
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	n := 0
-	var cur strings.Builder
+	var cur, com strings.Builder
 	start := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimRight(sc.Text(), "\r")
-		// A comment starts at '#' at the line start or after whitespace.
-		if i := commentStart(line); i >= 0 {
-			line = line[:i]
+	text := string(data)
+	n := 0
+	flush := func() {
+		if t := strings.TrimSpace(cur.String()); t != "" {
+			out = append(out, logicalLine{line: start, text: t, comment: strings.TrimSpace(com.String())})
 		}
+		cur.Reset()
+		com.Reset()
+	}
+	for len(text) > 0 {
+		var line string
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			line, text = text, ""
+		}
+		n++
+		line = strings.TrimRight(line, "\r")
 		if cur.Len() == 0 {
 			start = n
+		}
+		// A comment starts at '#' at the line start or after whitespace.
+		if i := commentStart(line); i >= 0 {
+			com.WriteString(" " + strings.TrimSpace(line[i+1:]))
+			line = line[:i]
 		}
 		if strings.HasSuffix(line, "\\") {
 			cur.WriteString(strings.TrimSuffix(line, "\\"))
@@ -244,14 +258,9 @@ func logicalLines(data []byte) []logicalLine {
 			continue
 		}
 		cur.WriteString(line)
-		if t := strings.TrimSpace(cur.String()); t != "" {
-			out = append(out, logicalLine{line: start, text: t})
-		}
-		cur.Reset()
+		flush()
 	}
-	if t := strings.TrimSpace(cur.String()); t != "" {
-		out = append(out, logicalLine{line: start, text: t})
-	}
+	flush()
 	return out
 }
 

@@ -95,20 +95,42 @@ func Open(ctx context.Context, ref string, o Options) ([]Source, error) {
 	return openRegistry(ctx, ref, ref, o)
 }
 
-func openDockerArchive(label, file string) ([]Source, error) {
-	if file == "" {
-		return nil, fmt.Errorf("%s: no file given (docker-archive://FILE)", label)
+func openDockerArchive(label, spec string) ([]Source, error) {
+	if spec == "" {
+		return nil, fmt.Errorf("%s: no file given (docker-archive://FILE[:TAG])", label)
 	}
-	if _, err := os.Stat(file); err != nil {
-		return nil, fmt.Errorf("loading image from %q: %w", file, err)
+	file := spec
+	var tag *name.Tag
+	if _, err := os.Stat(spec); err != nil {
+		// FILE:TAG picks one image of a multi-image archive.
+		f, tagText, ok := "", "", false
+		for i := strings.IndexByte(spec, ':'); i > 0; {
+			if exists(spec[:i]) {
+				f, tagText, ok = spec[:i], spec[i+1:], true
+				break
+			}
+			j := strings.IndexByte(spec[i+1:], ':')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+		}
+		if !ok {
+			return nil, fmt.Errorf("loading image from %q: %w", spec, err)
+		}
+		t, err := name.NewTag(tagText)
+		if err != nil {
+			return nil, fmt.Errorf("loading image from %q: bad tag %q: %w", f, tagText, err)
+		}
+		file, tag = f, &t
 	}
 	compressed, err := dockerArchiveCompressed(file)
 	if err != nil {
 		return nil, fmt.Errorf("loading image from %q: %w", file, err)
 	}
-	img, err := tarball.ImageFromPath(file, nil)
+	img, err := tarball.ImageFromPath(file, tag)
 	if err != nil {
-		return nil, fmt.Errorf("loading image from %q (a docker save archive): %w", file, err)
+		return nil, fmt.Errorf("loading image from %q (a docker save archive; pick one image of several with docker-archive://FILE:TAG): %w", file, err)
 	}
 	return []Source{{Name: label, Image: img, StoredUncompressed: !compressed}}, nil
 }

@@ -3,6 +3,8 @@ package image
 import (
 	"archive/tar"
 	"context"
+	"io"
+	"log"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -83,6 +85,9 @@ func TestOCILayout(t *testing.T) {
 	}
 	if _, err := Open(ctx, "oci-layout://"+dir+":nope", Options{}); err == nil || !strings.Contains(err.Error(), "v1, v2") {
 		t.Errorf("unknown tag: err = %v, want the list of tags", err)
+	}
+	if _, err := Open(ctx, "oci-layout://"+dir, Options{}); err == nil || !strings.Contains(err.Error(), "tags v1, v2") {
+		t.Errorf("two tagged images, no tag: err = %v", err)
 	}
 	if _, err := Open(ctx, "oci-layout://"+filepath.Join(dir, "missing"), Options{}); err == nil {
 		t.Error("missing layout: no error")
@@ -192,6 +197,30 @@ func TestDockerArchive(t *testing.T) {
 	if srcs[0].StoredUncompressed {
 		t.Error("ggcr's tarball.Write stores gzip layers; StoredUncompressed should be false")
 	}
+	// Two images in one archive: FILE:TAG picks one.
+	multi := filepath.Join(t.TempDir(), "multi.tar")
+	other := randomImage(t, "arm64")
+	refs := map[name.Reference]v1.Image{}
+	for tag, im := range map[string]v1.Image{"example.com/a:one": img, "example.com/b:two": other} {
+		r, err := name.NewTag(tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs[r] = im
+	}
+	if err := tarball.MultiRefWriteToFile(multi, refs); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err = Open(context.Background(), "docker-archive://"+multi+":example.com/b:two", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if digestOf(t, srcs[0].Image) != digestOf(t, other) {
+		t.Error("FILE:TAG picked the wrong image")
+	}
+	if _, err := Open(context.Background(), "docker-archive://"+multi, Options{}); err == nil || !strings.Contains(err.Error(), "FILE:TAG") {
+		t.Errorf("multi-image archive without a tag: err = %v", err)
+	}
 	if _, err := Open(context.Background(), "docker-archive:///nonexistent.tar", Options{}); err == nil {
 		t.Error("missing archive: no error")
 	}
@@ -199,7 +228,7 @@ func TestDockerArchive(t *testing.T) {
 
 func TestRegistry(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(registry.New())
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
 	t.Cleanup(srv.Close)
 	host := strings.TrimPrefix(srv.URL, "http://")
 	ref, err := name.ParseReference(host + "/team/app:v1")
@@ -266,5 +295,13 @@ func TestUnknownScheme(t *testing.T) {
 	t.Parallel()
 	if _, err := Open(context.Background(), "ftp://x/y", Options{}); err == nil || !strings.Contains(err.Error(), "oci-layout://") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestDaemonUnreachable(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "no-docker.sock"))
+	_, err := Open(context.Background(), "docker-daemon://busybox:latest", Options{})
+	if err == nil || !strings.Contains(err.Error(), "Docker daemon") {
+		t.Fatalf("err = %v, want a message about the Docker daemon", err)
 	}
 }

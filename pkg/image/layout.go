@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"sort"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -51,12 +52,28 @@ func openLayout(label, spec string, o Options) ([]Source, error) {
 
 // selectIn resolves a selector against a top-level index (index.json).
 func selectIn(label string, idx v1.ImageIndex, sel string, o Options) ([]Source, error) {
-	if sel == "" {
-		return fromIndex(label, idx, o)
-	}
 	im, err := idx.IndexManifest()
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading index.json: %w", label, err)
+	}
+	if sel == "" {
+		// Several differently tagged images are not platforms of one
+		// image: ask which.
+		tags := map[string]bool{}
+		for _, d := range im.Manifests {
+			if ref := d.Annotations["org.opencontainers.image.ref.name"]; ref != "" {
+				tags[ref] = true
+			}
+		}
+		if len(tags) > 1 && !o.AllPlatforms {
+			var list []string
+			for t := range tags {
+				list = append(list, t)
+			}
+			sort.Strings(list)
+			return nil, fmt.Errorf("%s holds several images (tags %s): pick one with :TAG or @DIGEST", label, strings.Join(list, ", "))
+		}
+		return fromIndex(label, idx, o)
 	}
 	var found *v1.Descriptor
 	switch sel[0] {

@@ -37,9 +37,14 @@ type BuildKitOptions struct {
 // are needed. The Dockerfile's `# check=skip=...` directive is honoured by
 // BuildKit itself; `# check=error=true` raises the findings to errors.
 //
-// A conversion error (for example COPY --from naming an unknown stage) is
+// A conversion error (for example a FROM whose ARG expands to nothing) is
 // returned as a PL001 finding, since a build would fail on it.
-func BuildKitChecks(ctx context.Context, name string, dt []byte, opt BuildKitOptions) ([]finding.Finding, error) {
+func BuildKitChecks(ctx context.Context, name string, dt []byte, opt BuildKitOptions) (_ []finding.Finding, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("running BuildKit checks: BuildKit failed on this Dockerfile: %v", p)
+		}
+	}()
 	sev := finding.Warning
 	if checkErrorDirective(dt) {
 		sev = finding.Error

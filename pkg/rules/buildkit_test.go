@@ -19,6 +19,10 @@ func TestBuildKitChecks(t *testing.T) {
 		{"secrets", "FROM busybox:1.36\nENV AWS_SECRET_ACCESS_KEY=x\n", []string{"buildkit:SecretsUsedInArgOrEnv@2"}},
 		{"blank base", "FROM busybox:1.36\nFROM ${BASE}\n", []string{"buildkit:InvalidDefaultArgInFrom@2", "buildkit:UndefinedArgInFrom@2", "PL001@2"}},
 		{"json args", "FROM busybox:1.36\nCMD echo hi\n", []string{"buildkit:JSONArgsRecommended@2"}},
+		// The offline resolver answers for any registry, even one that
+		// cannot exist, and for the platform asked: no network, no false
+		// InvalidBaseImagePlatform.
+		{"offline", "FROM registry.invalid/team/base:1\nFROM --platform=linux/arm64 registry.invalid/x:2\nCOPY --from=0 /a /a\n", []string{"buildkit:FromPlatformFlagConstDisallowed@2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -615,3 +615,35 @@ func splitCondaSpec(p string) (name, version string) {
 	}
 	return strings.ToLower(p[:i]), strings.TrimLeft(p[i:], "=<>!~ ")
 }
+
+// tensorFlowImage names the nvidia/cuda image to suggest for a TensorFlow
+// release that loads CUDA and cuDNN from the system: the cuDNN sibling of
+// img when it has TensorFlow's CUDA major (at least the tested minor) and
+// cuDNN major, else the newest published image of the tested CUDA minor and
+// cuDNN major (on img's OS where one exists), in img's flavor (runtime for
+// base). ok is false when NVIDIA publishes no such image (TensorFlow 2.16:
+// CUDA 12.3 came only with cuDNN 9).
+func tensorFlowImage(db *cuda.DB, rel cuda.TensorFlowRelease, img cuda.Image) (string, bool) {
+	flavor := img.Flavor
+	if flavor != cuda.FlavorDevel {
+		flavor = cuda.FlavorRuntime
+	}
+	if sib := img.WithCuDNN(); sib.CUDA.Major == rel.CUDA.Major && sib.CUDA.MajorMinor().Compare(rel.CUDA.MajorMinor()) >= 0 && sib.CuDNNMajor == rel.CuDNN.Major {
+		return sib.WithFlavor(flavor).Reference(), true
+	}
+	if pub, ok := db.CuDNNImage(rel.CUDA, rel.CuDNN.Major, img.OS, img.OSVersion); ok {
+		pub.Repository = img.Repository
+		return pub.WithFlavor(flavor).Reference(), true
+	}
+	return "", false
+}
+
+// tensorFlowFix says what to do about a TensorFlow release on img: use the
+// image tensorFlowImage finds, or else the [and-cuda] extra.
+func tensorFlowFix(db *cuda.DB, p frameworkPin, rel cuda.TensorFlowRelease, img cuda.Image) string {
+	if ref, ok := tensorFlowImage(db, rel, img); ok {
+		return "use " + ref + ", or install tensorflow[and-cuda], which brings CUDA and cuDNN from pip"
+	}
+	return fmt.Sprintf("NVIDIA publishes no nvidia/cuda image with CUDA %s and cuDNN %d, so install tensorflow[and-cuda]==%s, which brings them from pip",
+		rel.CUDA, rel.CuDNN.Major, p.Req.Version)
+}

@@ -164,3 +164,24 @@ func TestStagePython(t *testing.T) {
 		})
 	}
 }
+
+// FuzzGPURules runs the image-choice and GPU rules over arbitrary
+// Dockerfiles: they must never panic. Seeds: testdata/fuzz/FuzzGPURules.
+func FuzzGPURules(f *testing.F) {
+	f.Add("FROM nvidia/cuda:11.8.0-runtime-ubuntu18.04\nRUN apt-get install -y python3-pip && pip install torch==2.3.1+cu121 'tensorflow[and-cuda]==2.15.0'\n")
+	gpuRules := []Rule{PL401{}, PL402{}, PL403{}, PL501{}, PL502{}, PL601{}, PL602{}, PL603{}}
+	f.Fuzz(func(t *testing.T, src string) {
+		file, err := dockerfile.Parse("Dockerfile", []byte(src), dockerfile.ParseOptions{})
+		if err != nil {
+			return
+		}
+		c := &Context{File: file}
+		for _, r := range gpuRules {
+			for _, fd := range r.Check(c) {
+				if fd.Rule != r.Meta().ID || fd.Message == "" || fd.Line < 0 {
+					t.Fatalf("%s returned %+v", r.Meta().ID, fd)
+				}
+			}
+		}
+	})
+}

@@ -21,19 +21,10 @@ func trusted(registries []string, img dockerfile.Image) bool {
 	return false
 }
 
-// stageOf returns the stages a rule looks at: the shipping stages for size
-// rules, every stage otherwise.
-func stagesFor(c *Context, shippingOnly bool) []*dockerfile.Stage {
-	if shippingOnly {
-		return c.File.ShippingStages()
-	}
-	return c.File.Stages
-}
-
-// argsAfter splits a command's arguments into the subcommand (the first
-// positional word) and the positional words after it, skipping the values
-// of flags in valueFlags ("-r file", "--index-url URL"). Flags written
-// "--flag=value" or "-rfile" carry their value.
+// positionals returns a command's positional words (the subcommand first),
+// skipping flags and the values of flags in valueFlags ("-r file",
+// "--index-url URL"); flags written "--flag=value" or "-rfile" carry their
+// value. Everything after "--" is positional.
 func positionals(args []string, valueFlags map[string]bool) []string {
 	var out []string
 	for i := 0; i < len(args); i++ {

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"strconv"
+	"sort"
 	"strings"
 
 	"github.com/plimsoll/plimsoll/pkg/dockerfile"
@@ -88,7 +88,7 @@ func Lint(ctx context.Context, in Input, opt Options) (*Result, error) {
 		return res, nil
 	}
 	res.File = f
-	c := &Context{File: f, BuildContext: in.Context, Settings: opt.Settings}
+	c := &Context{File: f, BuildContext: in.Context, Settings: opt.Settings, ctx: ctx}
 	metas := map[string]Meta{}
 	var all []finding.Finding
 	for _, r := range rules {
@@ -118,6 +118,9 @@ func Lint(ctx context.Context, in Input, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("linting %s: %w", in.Path, err)
 		}
 		for _, fd := range bks {
+			if offlineFalsePositive(f, fd) {
+				continue
+			}
 			m := Meta{ID: fd.Rule, Severity: fd.Severity}
 			if fd.Rule == "PL001" {
 				m = PL001{}.Meta()
@@ -143,6 +146,32 @@ func Lint(ctx context.Context, in Input, opt Options) (*Result, error) {
 	}
 	res.Findings = finalize(kept, in.Path, f, opt.DisplayPath)
 	return res, nil
+}
+
+// offlineFalsePositive drops BuildKit's UndefinedVar findings that only
+// the offline image resolver causes: a variable the base image's ENV
+// defines ($MAMBA_USER, $JAVA_HOME) looks undefined when the image config is
+// not fetched. In a stage whose root is an external image the finding is
+// kept only when BuildKit suggests a close name ("did you mean $X?"), the
+// sign of a typo; stages rooted in scratch keep every UndefinedVar.
+func offlineFalsePositive(f *dockerfile.File, fd finding.Finding) bool {
+	if fd.Rule != BuildKitPrefix+"UndefinedVar" || strings.Contains(fd.Message, "did you mean") {
+		return false
+	}
+	var stage *dockerfile.Stage
+	for _, s := range f.Stages {
+		if s.From.Line <= fd.Line {
+			stage = s
+		}
+	}
+	if stage == nil {
+		return false
+	}
+	root := stage
+	for i := 0; root.BaseStage != nil && i < len(f.Stages); i++ {
+		root = root.BaseStage
+	}
+	return !root.Base.Scratch
 }
 
 // check runs one rule, turning a panic into an error that names the rule.
@@ -206,32 +235,19 @@ func finalize(fs []finding.Finding, path string, f *dockerfile.File, display fun
 			texts[i] = f.Line(fs[i].Line)
 		}
 	}
-	// Fingerprints: occurrences counted in sorted order.
-	order := sortedIndex(fs)
+	// Fingerprints: occurrences of the same text counted in sorted order.
+	order := make([]int, len(fs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return finding.Less(fs[order[a]], fs[order[b]]) })
 	seen := map[string]int{}
 	for _, i := range order {
 		fd := &fs[i]
-		text := texts[i]
-		key := fd.Rule + "\x00" + fd.File + "\x00" + strings.Join(strings.Fields(text), " ")
-		fd.Fingerprint = finding.Fingerprint(fd.Rule, fd.File, text, seen[key])
+		key := fd.Rule + "\x00" + fd.File + "\x00" + strings.Join(strings.Fields(texts[i]), " ")
+		fd.Fingerprint = finding.Fingerprint(fd.Rule, fd.File, texts[i], seen[key])
 		seen[key]++
 	}
 	finding.Sort(fs)
 	return fs
-}
-
-// sortedIndex returns the indexes of fs in finding.Sort order.
-func sortedIndex(fs []finding.Finding) []int {
-	tmp := make([]finding.Finding, len(fs))
-	copy(tmp, fs)
-	for i := range tmp {
-		// Carry the index through the sort in the fingerprint slot.
-		tmp[i].Fingerprint = strconv.Itoa(i)
-	}
-	finding.Sort(tmp)
-	out := make([]int, len(tmp))
-	for k, f := range tmp {
-		out[k], _ = strconv.Atoi(f.Fingerprint)
-	}
-	return out
 }

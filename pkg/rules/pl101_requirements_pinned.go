@@ -16,7 +16,9 @@ import (
 // build context through the COPY (or bind mount) that put it in the image,
 // followed through -r/-c includes; a dependency pinned in a constraints file
 // (-c in the file or on the pip command line, or PIP_CONSTRAINT) counts as
-// pinned. Findings are at the requirements file's line.
+// pinned. Findings are at the requirements file's line; a trailing
+// "# plimsoll ignore=PL101" on that line ignores one, and the pragma above
+// the RUN ignores all that RUN installs.
 type PL101 struct{}
 
 func (PL101) Meta() Meta {
@@ -35,6 +37,13 @@ func (PL101) Check(c *Context) []finding.Finding {
 		if !ok || len(pi.Requirements) == 0 {
 			return
 		}
+		// The findings are in another file, out of reach of the engine's
+		// line pragmas: honour the RUN's own.
+		for _, cm := range in.Comments {
+			if ignoredInline(cm, "PL101") {
+				return
+			}
+		}
 		constraints := append([]string(nil), pi.Constraints...)
 		if v, ok := envSet(in, cmd, "PIP_CONSTRAINT"); ok {
 			constraints = append(constraints, strings.Fields(v)...)
@@ -44,17 +53,18 @@ func (PL101) Check(c *Context) []finding.Finding {
 			if !ok {
 				continue
 			}
-			rs, err := dockerfile.ReadRequirements(local)
+			rs, err := c.ReadRequirements(local)
 			if err != nil {
 				continue
 			}
+			extra := &dockerfile.Requirements{Constraints: map[string]dockerfile.Requirement{}}
 			for _, cf := range constraints {
 				if lc, ok := contextFile(c, in, cf); ok {
-					_ = rs.AddConstraints(lc)
+					_ = extra.AddConstraints(lc)
 				}
 			}
 			for _, r := range rs.Requirements {
-				if r.Pinned() || rs.PinnedByConstraint(r) {
+				if r.Pinned() || rs.PinnedByConstraint(r) || extra.PinnedByConstraint(r) || ignoredInline(r.Comment, "PL101") {
 					continue
 				}
 				key := r.File + ":" + strconv.Itoa(r.Line)
@@ -74,6 +84,21 @@ func (PL101) Check(c *Context) []finding.Finding {
 		}
 	})
 	return out
+}
+
+// ignoredInline reports whether a requirements file comment is a pragma
+// ignoring id ("numpy>=1  # plimsoll ignore=PL101").
+func ignoredInline(comment, id string) bool {
+	ids, _, ok := parsePragma(comment)
+	if !ok {
+		return false
+	}
+	for _, x := range ids {
+		if strings.EqualFold(x, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // contextFile maps a path that a RUN in stage reads (relative to the
@@ -197,4 +222,3 @@ func workdir(in *dockerfile.Instruction) string {
 	}
 	return wd
 }
-

@@ -42,3 +42,23 @@ func TestPL101(t *testing.T) {
 		{name: "missing file", src: "FROM python:3.11-slim\nRUN pip install -r requirements.txt\n", files: map[string]string{}},
 	})
 }
+
+func TestPL101InlineIgnore(t *testing.T) {
+	runLintCases(t, "PL101", []lintCase{
+		{name: "trailing pragma",
+			src:   "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+			files: map[string]string{"requirements.txt": "numpy>=1.24  # plimsoll ignore=PL101 follows the base image\npandas\n"},
+			want:  []string{"PL101@requirements.txt:2"}},
+	})
+}
+
+func TestPL101PragmaOnTheRun(t *testing.T) {
+	runLintCases(t, "PL101", []lintCase{
+		{name: "pragma above the RUN",
+			src:   "FROM python:3.11-slim\nCOPY requirements.txt .\n# plimsoll ignore=PL101\nRUN pip install -r requirements.txt\n",
+			files: map[string]string{"requirements.txt": "numpy\n"}},
+		{name: "global pragma",
+			src:   "# plimsoll global ignore=PL101\nFROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+			files: map[string]string{"requirements.txt": "numpy\n"}},
+	})
+}

@@ -32,4 +32,3 @@ func (PL204) Check(c *Context) []finding.Finding {
 	}
 	return out
 }
-

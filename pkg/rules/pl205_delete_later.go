@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -29,7 +30,14 @@ type created struct {
 	// tree: the instruction copied a folder, so paths below it may come
 	// from it.
 	tree bool
+	// src is the build context source of a COPY/ADD from the context.
+	src string
 }
+
+// MinDeletedCopyBytes: deleting less than this of what a COPY brought from
+// the build context is not reported (a copied requirements file removed
+// after use costs nothing worth a warning).
+const MinDeletedCopyBytes = 64 << 10
 
 func (PL205) Check(c *Context) []finding.Finding {
 	var out []finding.Finding
@@ -68,13 +76,17 @@ func createdBy(c *Context, in *dockerfile.Instruction) []created {
 			if isRemote(src) {
 				what = "ADD download"
 			}
+			ctxSrc := ""
+			if in.Copy.FromContext() && !isRemote(src) {
+				ctxSrc = src
+			}
 			switch {
 			case dockerfile.IsWholeTree(src):
-				out = append(out, created{path: dest, in: in, what: what, tree: true})
+				out = append(out, created{path: dest, in: in, what: what, tree: true, src: "."})
 			case multi:
-				out = append(out, created{path: path.Join(dest, path.Base(src)), in: in, what: what, tree: isDirSource(c, in, src)})
+				out = append(out, created{path: path.Join(dest, path.Base(src)), in: in, what: what, tree: isDirSource(c, in, src), src: ctxSrc})
 			default:
-				out = append(out, created{path: dest, in: in, what: what, tree: isDirSource(c, in, src)})
+				out = append(out, created{path: dest, in: in, what: what, tree: isDirSource(c, in, src), src: ctxSrc})
 			}
 		}
 	case in.Run != nil:
@@ -171,8 +183,15 @@ func deletesEarlier(c *Context, in *dockerfile.Instruction, made []created) *fin
 				if m.in == in || !matchesDeleted(c, abs, m) {
 					continue
 				}
-				f := c.Report("PL205", in, "rm %s deletes what %s at line %d created: the bytes stay in that earlier layer; %s",
-					t, m.what, m.in.Line, advice(m))
+				what := "what"
+				if n, ok := deletedBytes(c, abs, m); ok {
+					if n < MinDeletedCopyBytes {
+						continue
+					}
+					what = bytesText(n) + " that"
+				}
+				f := c.Report("PL205", in, "rm %s deletes %s %s at line %d created: the bytes stay in that earlier layer; %s",
+					t, what, m.what, m.in.Line, advice(m))
 				return &f
 			}
 		}
@@ -186,9 +205,15 @@ func advice(m created) string {
 		return "delete it in the same RUN that created it"
 	case "ADD download":
 		return "download, unpack and delete it in one RUN instead"
-	default:
-		return "keep it out of the copy (.dockerignore, a narrower COPY) or use a builder stage"
 	}
+	if m.in.Copy != nil && m.in.Copy.From != "" && len(m.in.Copy.Sources) > 0 {
+		return fmt.Sprintf("mount it for the RUN instead of copying it (RUN --mount=type=bind,from=%s,source=%s,target=%s ...)",
+			m.in.Copy.From, m.in.Copy.Sources[0], m.path)
+	}
+	if m.src != "" && m.src != "." {
+		return fmt.Sprintf("mount it for the RUN instead of copying it (RUN --mount=type=bind,source=%s,target=%s ...), or keep it out of the context with .dockerignore", m.src, m.path)
+	}
+	return "keep it out of the copy (.dockerignore, a narrower COPY) or use a builder stage"
 }
 
 // matchesDeleted reports whether deleting abs (maybe a glob) removes
@@ -232,4 +257,23 @@ func treeHas(c *Context, m created, abs string) bool {
 		}
 	}
 	return false
+}
+
+// deletedBytes measures, in the build context, what deleting abs removes
+// of a COPY from the context; ok is false when it cannot be known (a
+// download, a copy from a stage, a glob, no context).
+func deletedBytes(c *Context, abs string, m created) (int64, bool) {
+	if c.BuildContext == nil || m.src == "" || strings.ContainsAny(abs, "*?[") || strings.ContainsAny(m.src, "*?[") {
+		return 0, false
+	}
+	var rel string
+	switch {
+	case abs == m.path || strings.HasPrefix(m.path, abs+"/"):
+		rel = m.src
+	case m.tree && strings.HasPrefix(abs, m.path+"/"):
+		rel = path.Join(m.src, strings.TrimPrefix(abs, m.path+"/"))
+	default:
+		return 0, false
+	}
+	return c.BuildContext.SizeOf(rel)
 }

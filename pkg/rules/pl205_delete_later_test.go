@@ -1,6 +1,9 @@
 package rules
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestPL205(t *testing.T) {
 	runLintCases(t, "PL205", []lintCase{
@@ -12,7 +15,11 @@ func TestPL205(t *testing.T) {
 		{name: "download removed in same RUN", src: "FROM debian:bookworm\nRUN curl -o /tmp/x.tgz https://e.org/x.tgz && tar xzf /tmp/x.tgz && rm /tmp/x.tgz\n"},
 		{name: "apt lists removed later", src: "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n", want: []string{"PL205@3"}},
 		{name: "context tree file removed", src: "FROM python:3.11-slim\nCOPY . /app\nRUN rm -rf /app/tests\n",
-			files: map[string]string{"tests/test_x.py": "x", "main.py": "y"}, want: []string{"PL205@3"}},
+			files: map[string]string{"tests/data.bin": strings.Repeat("x", 70_000), "main.py": "y"}, want: []string{"PL205@3"}},
+		{name: "small copied file removed is not worth a warning", src: "FROM python:3.11-slim\nCOPY requirements.txt /tmp/\nRUN pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt\n",
+			files: map[string]string{"requirements.txt": "flask==3.0.3\n"}},
+		{name: "large copied file removed", src: "FROM python:3.11-slim\nCOPY model.bin /tmp/\nRUN rm /tmp/model.bin\n",
+			files: map[string]string{"model.bin": strings.Repeat("x", 100_000)}, want: []string{"PL205@3"}},
 		{name: "removing what a RUN made", src: "FROM python:3.11-slim\nCOPY . /app\nRUN make -C /app && rm -rf /app/build\n",
 			files: map[string]string{"main.py": "y"}},
 		{name: "excluded by dockerignore", src: "FROM python:3.11-slim\nCOPY . /app\nRUN rm -rf /app/tests\n",

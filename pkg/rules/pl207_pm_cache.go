@@ -43,18 +43,22 @@ var pmCaches = []pmCache{
 			return pos[0] == "install" || pos[0] == "create" || pos[0] == "update" ||
 				(pos[0] == "env" && len(pos) > 1 && (pos[1] == "create" || pos[1] == "update"))
 		},
-		clean: func(c *dockerfile.Command) bool { return c.Is("conda", "mamba", "micromamba") && c.Subcommand() == "clean" },
-		dirs:  []string{"/opt/conda/pkgs", "/root/.conda/pkgs", "/root/micromamba/pkgs", "/opt/conda/envs/.pkgs"},
-		fix:   "add && conda clean -afy (or mount a cache at /opt/conda/pkgs)",
+		clean: func(c *dockerfile.Command) bool {
+			return c.Is("conda", "mamba", "micromamba") && c.Subcommand() == "clean"
+		},
+		dirs: []string{"/opt/conda/pkgs", "/root/.conda/pkgs", "/root/micromamba/pkgs", "/opt/conda/envs/.pkgs"},
+		fix:  "add && conda clean -afy (or mount a cache at /opt/conda/pkgs)",
 	},
 	{
 		name: "apk",
 		install: func(c *dockerfile.Command) bool {
 			return c.Is("apk") && c.Subcommand() == "add" && !c.HasFlag("--no-cache")
 		},
-		clean: func(c *dockerfile.Command) bool { return c.Is("apk") && c.Subcommand() == "cache" && c.HasFlag("clean", "purge") },
-		dirs:  []string{"/var/cache/apk"},
-		fix:   "use apk add --no-cache",
+		clean: func(c *dockerfile.Command) bool {
+			return c.Is("apk") && c.Subcommand() == "cache" && c.HasFlag("clean", "purge")
+		},
+		dirs: []string{"/var/cache/apk"},
+		fix:  "use apk add --no-cache",
 	},
 	{
 		name: "yum/dnf",
@@ -68,9 +72,11 @@ var pmCaches = []pmCache{
 			}
 			return false
 		},
-		clean: func(c *dockerfile.Command) bool { return c.Is("yum", "dnf", "microdnf", "tdnf") && c.Subcommand() == "clean" },
-		dirs:  []string{"/var/cache/yum", "/var/cache/dnf"},
-		fix:   "add && yum clean all (dnf clean all) && rm -rf /var/cache/yum /var/cache/dnf",
+		clean: func(c *dockerfile.Command) bool {
+			return c.Is("yum", "dnf", "microdnf", "tdnf") && c.Subcommand() == "clean"
+		},
+		dirs: []string{"/var/cache/yum", "/var/cache/dnf"},
+		fix:  "add && yum clean all (dnf clean all) && rm -rf /var/cache/yum /var/cache/dnf",
 	},
 	{
 		name: "npm",

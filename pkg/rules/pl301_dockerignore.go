@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"context"
 	"path/filepath"
 
 	"github.com/plimsoll/plimsoll/pkg/dockerfile"
@@ -30,7 +29,7 @@ func (PL301) Check(c *Context) []finding.Finding {
 		return nil
 	}
 	size := ""
-	if st, err := bc.Stats(context.Background()); err == nil {
+	if st, err := bc.Stats(c.Ctx()); err == nil {
 		size = " (" + countFiles(st.Files) + ", " + bytesText(st.Bytes) + ")"
 	}
 	return []finding.Finding{c.Report("PL301", first, "%s copies from the build context, which has no .dockerignore: the whole folder%s is sent to the builder and any change in it invalidates the cache; add %s",

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"context"
 	"fmt"
 	"path"
 	"sort"
@@ -51,7 +50,7 @@ func (PL302) Check(c *Context) []finding.Finding {
 	if at == nil {
 		return nil
 	}
-	st, err := bc.Stats(context.Background())
+	st, err := bc.Stats(c.Ctx())
 	if err != nil {
 		return nil
 	}

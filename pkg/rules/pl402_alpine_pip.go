@@ -36,8 +36,8 @@ func (PL402) Check(c *Context) []finding.Finding {
 			}
 			reported[in] = true
 			out = append(out, c.Report("PL402", in,
-				"pip installs Python packages on Alpine (%s): musl libc cannot use manylinux wheels, so packages without a musllinux wheel compile from source (compilers in the image, minutes per build); use a glibc slim image such as python:3.12-slim",
-				s.Base.Ref))
+				"pip installs Python packages on Alpine (%s): musl libc cannot use manylinux wheels, so packages without a musllinux wheel compile from source (compilers in the image, minutes per build); use %s",
+				s.Base.Ref, glibcAlternative(s.Base)))
 		})
 	}
 	return out
@@ -73,4 +73,17 @@ func installsPackages(args []string) bool {
 		return true
 	}
 	return false
+}
+
+// glibcAlternative names the slim Debian sibling of an Alpine image:
+// python:3.12-alpine3.20 -> python:3.12-slim.
+func glibcAlternative(b dockerfile.Image) string {
+	if b.Name == "python" || b.Name == "node" || b.Name == "ruby" {
+		ver, _, _ := strings.Cut(b.Tag, "-")
+		if ver == "" || strings.HasPrefix(ver, "alpine") {
+			return b.Name + ":slim"
+		}
+		return b.Name + ":" + ver + "-slim"
+	}
+	return "a glibc-based slim image such as python:3.12-slim or debian:bookworm-slim"
 }

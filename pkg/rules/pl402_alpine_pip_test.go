@@ -5,9 +5,10 @@ import "testing"
 func TestPL402(t *testing.T) {
 	t.Parallel()
 	runRuleCases(t, PL402{}, []ruleCase{
-		{name: "python alpine pip", df: "FROM python:3.12-alpine\nRUN pip install --no-cache-dir numpy==1.26.4\n", want: []int{2}, contains: "musl"},
-		{name: "alpine apk python", df: "FROM alpine:3.20\nRUN apk add --no-cache py3-pip && pip install -r requirements.txt\n", want: []int{2}},
-		{name: "python -m pip", df: "FROM python:3.12-alpine3.20\nRUN python -m pip install pandas==2.2.2\n", want: []int{2}},
+		{name: "python alpine pip", df: "FROM python:3.12-alpine\nRUN pip install --no-cache-dir numpy==1.26.4\n", want: []int{2}, contains: "use python:3.12-slim"},
+		{name: "alpine apk python", df: "FROM alpine:3.20\nRUN apk add --no-cache py3-pip && pip install -r requirements.txt\n", want: []int{2}, contains: "debian:bookworm-slim"},
+		{name: "python -m pip", df: "FROM python:3.12-alpine3.20\nRUN python -m pip install pandas==2.2.2\n", want: []int{2}, contains: "use python:3.12-slim"},
+		{name: "python alpine tag", df: "FROM python:alpine\nRUN pip install pandas==2.2.2\n", want: []int{2}, contains: "use python:slim"},
 		{name: "uv pip", df: "FROM python:3.12-alpine\nRUN uv pip install --system torch==2.3.1\n", want: []int{2}},
 		{name: "upgrading pip only", df: "FROM python:3.12-alpine\nRUN pip install --upgrade pip setuptools wheel\n", want: nil},
 		{name: "slim is fine", df: "FROM python:3.12-slim\nRUN pip install numpy==1.26.4\n", want: nil},

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"strconv"
-
 	"github.com/plimsoll/plimsoll/pkg/cuda"
 	"github.com/plimsoll/plimsoll/pkg/finding"
 )
@@ -29,26 +27,7 @@ func (PL403) Check(c *Context) []finding.Finding {
 		}
 		out = append(out, c.Report("PL403", s.From,
 			"%s is a devel image (nvcc, headers, static libraries: gigabytes more than runtime) and stage %s ships: build in a devel stage and ship on %s",
-			s.Base.Ref, stageID(s), s.Base.Name+":"+develToRuntime(img)))
+			s.Base.Ref, stageID(s), img.WithFlavor(cuda.FlavorRuntime).Reference()))
 	}
 	return out
-}
-
-// develToRuntime rewrites a devel tag as its runtime sibling.
-func develToRuntime(img cuda.Image) string {
-	t := img.CUDA.String()
-	if img.CuDNN {
-		t += "-cudnn"
-		if img.CuDNNMajor != 0 && img.CUDA.Compare(cuda.MustVersion("12.4")) < 0 {
-			t += strconv.Itoa(img.CuDNNMajor)
-		}
-	}
-	t += "-runtime"
-	if img.OS != "" {
-		t += "-" + img.OS + img.OSVersion
-	}
-	if img.Suffix != "" {
-		t += "-" + img.Suffix
-	}
-	return t
 }

@@ -28,8 +28,7 @@ func (PL601) Check(c *Context) []finding.Finding {
 		out = append(out, c.Report("PL601", in, format, args...))
 	}
 	for _, p := range frameworkPins(c) {
-		switch p.Req.Name {
-		case "torch":
+		if p.Req.Name == "torch" {
 			checkTorchVariant(db, p, add)
 		}
 		for _, t := range consumerImages(c.File, p.Stage) {
@@ -50,11 +49,12 @@ func (PL601) Check(c *Context) []finding.Finding {
 
 type reportFunc func(in *dockerfile.Instruction, format string, args ...any)
 
-// checkTorchVariant reports a +cuXXX variant the pinned release does not
-// publish: pip finds no such wheel.
+// checkTorchVariant reports a +cuXXX local version the pinned release does
+// not publish: pip finds no such wheel. (A variant that comes only from an
+// --extra-index-url is not reported: pip falls back to PyPI there.)
 func checkTorchVariant(db *cuda.DB, p frameworkPin, add reportFunc) {
-	v := p.Variant()
-	if p.Version.IsZero() || v == "" || p.Conda {
+	v := p.Local
+	if _, ok := cuda.ParseVariant(v); !ok || p.Version.IsZero() || p.Conda {
 		return // conda builds have their own variant list
 	}
 	rel, ok := db.Torch(p.Version)
@@ -88,9 +88,15 @@ func checkTorchCUDA(db *cuda.DB, p frameworkPin, t *dockerfile.Stage, img cuda.I
 	if wheel.Major == img.CUDA.Major {
 		return // CUDA minor version compatibility covers the rest
 	}
-	driver := ""
-	if d, ok := db.MinorCompatDriver(wheel.Major); ok {
-		driver = fmt.Sprintf(" (CUDA %d needs driver >= %s)", wheel.Major, d)
+	var why strings.Builder
+	fmt.Fprintf(&why, "the wheel brings its own CUDA %d libraries, so the image's CUDA %d libraries are dead weight", wheel.Major, img.CUDA.Major)
+	if img.Flavor == cuda.FlavorDevel {
+		fmt.Fprintf(&why, ", and CUDA extensions built with its nvcc fail (torch.utils.cpp_extension rejects a CUDA major mismatch)")
+	}
+	if wheel.Major > img.CUDA.Major {
+		if d, ok := db.MinorCompatDriver(wheel.Major); ok {
+			fmt.Fprintf(&why, "; the image also admits hosts whose driver only covers CUDA %d, while CUDA %d needs driver >= %s", img.CUDA.Major, wheel.Major, d)
+		}
 	}
 	fix := fmt.Sprintf("use an nvidia/cuda:%d.x image", wheel.Major)
 	if known {
@@ -104,8 +110,8 @@ func checkTorchCUDA(db *cuda.DB, p frameworkPin, t *dockerfile.Stage, img cuda.I
 			fix += fmt.Sprintf(", or the %s wheel of PyTorch %s", strings.Join(same, "/"), p.Version)
 		}
 	}
-	add(p.In, "%s installs %s, built for CUDA %s, but stage %s runs on %s (CUDA %s): the wheel brings its own CUDA %d libraries, the image's CUDA %d is dead weight, and the image admits hosts whose driver only covers CUDA %d%s; %s",
-		p.Spec(), what, wheel, stageID(t), t.Base.Ref, img.CUDA, wheel.Major, img.CUDA.Major, img.CUDA.Major, driver, fix)
+	add(p.In, "%s installs %s, built for CUDA %s, but stage %s runs on %s (CUDA %s): %s; %s",
+		p.Spec(), what, wheel, stageID(t), t.Base.Ref, img.CUDA, why.String(), fix)
 }
 
 // checkTensorFlowCUDA compares a TensorFlow release's tested CUDA/cuDNN with
@@ -123,18 +129,22 @@ func checkTensorFlowCUDA(db *cuda.DB, p frameworkPin, t *dockerfile.Stage, img c
 	tested := fmt.Sprintf("TensorFlow %s is built and tested with CUDA %s and cuDNN %s", rel.Version.MajorMinor(), rel.CUDA, rel.CuDNN)
 	switch {
 	case andCUDA && rel.CUDA.Major != img.CUDA.Major:
-		add(p.In, "%s: %s and the [and-cuda] extra installs those libraries from pip, but stage %s runs on %s (CUDA %s): the image's CUDA %d is dead weight and admits hosts whose driver only covers CUDA %d; use an nvidia/cuda:%d.x base (or a plain OS image)",
-			p.Spec(), tested, stageID(t), t.Base.Ref, img.CUDA, img.CUDA.Major, img.CUDA.Major, rel.CUDA.Major)
+		driver := ""
+		if d, ok := db.MinorCompatDriver(rel.CUDA.Major); ok && rel.CUDA.Major > img.CUDA.Major {
+			driver = fmt.Sprintf(", and it admits hosts whose driver only covers CUDA %d while CUDA %d needs driver >= %s", img.CUDA.Major, rel.CUDA.Major, d)
+		}
+		add(p.In, "%s: %s and the [and-cuda] extra installs those libraries from pip, but stage %s runs on %s (CUDA %s): the image's CUDA %d libraries are dead weight%s; use an nvidia/cuda:%d.x base (or a plain OS image)",
+			p.Spec(), tested, stageID(t), t.Base.Ref, img.CUDA, img.CUDA.Major, driver, rel.CUDA.Major)
 	case rel.CUDA.Major != img.CUDA.Major:
-		add(p.In, "%s: %s, but stage %s runs on %s (CUDA %s): it loads libcudart.so.%d, which this image does not have; use an nvidia/cuda:%s image",
-			p.Spec(), tested, stageID(t), t.Base.Ref, img.CUDA, rel.CUDA.Major, rel.CUDA)
+		add(p.In, "%s: %s, but stage %s runs on %s (CUDA %s): it loads libcudart.so.%d, which this image does not have; %s",
+			p.Spec(), tested, stageID(t), t.Base.Ref, img.CUDA, rel.CUDA.Major, tensorFlowFix(db, p, rel, img))
 	case andCUDA:
 		return
 	case img.CUDA.MajorMinor().Compare(rel.CUDA.MajorMinor()) < 0:
-		add(p.In, "%s: %s, but stage %s runs on %s (CUDA %s, older than tested); use nvidia/cuda:%s or newer within CUDA %d, or install tensorflow[and-cuda]",
-			p.Spec(), tested, stageID(t), t.Base.Ref, img.CUDA, rel.CUDA, rel.CUDA.Major)
+		add(p.In, "%s: %s, but stage %s runs on %s (CUDA %s, older than tested); %s",
+			p.Spec(), tested, stageID(t), t.Base.Ref, img.CUDA, tensorFlowFix(db, p, rel, img))
 	case img.CuDNN && !rel.CuDNNFits(img.CuDNNMajor):
-		add(p.In, "%s: %s, but stage %s runs on %s (cuDNN %d): TensorFlow needs the cuDNN major it was built with; use a cudnn%d image",
-			p.Spec(), tested, stageID(t), t.Base.Ref, img.CuDNNMajor, rel.CuDNN.Major)
+		add(p.In, "%s: %s, but stage %s runs on %s (cuDNN %d): TensorFlow needs the cuDNN major it was built with; %s",
+			p.Spec(), tested, stageID(t), t.Base.Ref, img.CuDNNMajor, tensorFlowFix(db, p, rel, img))
 	}
 }

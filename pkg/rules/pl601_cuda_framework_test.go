@@ -49,6 +49,16 @@ func TestPL601(t *testing.T) {
 			df:   "FROM nvidia/cuda:11.8.0-runtime-ubuntu22.04\nRUN pip install torch==2.3.1\n",
 			want: []int{2}, contains: "the PyPI wheel",
 		},
+		{
+			name: "older wheel on a newer image: no driver argument",
+			df:   "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install torch==2.3.1+cu118\n",
+			want: []int{2}, contains: "CUDA 12 libraries are dead weight; use an nvidia/cuda:11.x image",
+		},
+		{
+			name: "devel image: extensions",
+			df:   "FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN pip install torch==2.3.1+cu118\n",
+			want: []int{2}, contains: "cpp_extension",
+		},
 		{name: "same major, other minor is fine", df: "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install torch==2.3.1+cu121\n", want: nil},
 		{name: "matching", df: "FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04\nRUN pip install torch==2.3.1 --index-url https://download.pytorch.org/whl/cu121\n", want: nil},
 		{name: "cpu wheel", df: "FROM nvidia/cuda:11.8.0-runtime-ubuntu22.04\nRUN pip install torch==2.3.1+cpu\n", want: nil},
@@ -73,7 +83,7 @@ func TestPL601(t *testing.T) {
 		{
 			name: "tensorflow tested with another CUDA major",
 			df:   "FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04\nRUN pip install tensorflow==2.15.0\n",
-			want: []int{2}, contains: "CUDA 12.2 and cuDNN 8.9",
+			want: []int{2}, contains: "CUDA 12.2 and cuDNN 8.9, but stage 0 runs on nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04 (CUDA 11.8.0): it loads libcudart.so.12, which this image does not have; use nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04",
 		},
 		{
 			name: "tensorflow on older CUDA minor",

@@ -34,14 +34,20 @@ func (PL602) Check(c *Context) []finding.Finding {
 		if !needs {
 			continue
 		}
+		rel, knownTF := db.TensorFlow(p.Version)
+		knownTF = knownTF && !p.Version.IsZero() && p.Req.Name != "jax"
 		for _, t := range consumerImages(c.File, p.Stage) {
 			img, ok := cudaImage(t)
 			if !ok || img.CuDNN || installsCuDNN(t) || installsCuDNN(p.Stage) {
 				continue
 			}
+			fix := "use " + img.WithCuDNN().Reference() + cudnnAlternative(p)
+			if knownTF {
+				fix = tensorFlowFix(db, p, rel, img)
+			}
 			out = append(out, c.Report("PL602", p.In,
-				"%s %s, but stage %s runs on %s, which has no cuDNN: it fails at the first convolution (or falls back to CPU); use the %s image%s",
-				p.Spec(), why, stageID(t), t.Base.Ref, cudnnTag(img), cudnnAlternative(p)))
+				"%s %s, but stage %s runs on %s, which has no cuDNN: it fails at the first convolution (or falls back to CPU); %s",
+				p.Spec(), why, stageID(t), t.Base.Ref, fix))
 		}
 	}
 	return uniqueFindings(out)
@@ -98,34 +104,10 @@ func installsCuDNN(s *dockerfile.Stage) bool {
 	return found
 }
 
-// cudnnTag names the cuDNN sibling of an image ("nvidia/cuda:12.4.1-cudnn-
-// runtime-ubuntu22.04").
-func cudnnTag(img cuda.Image) string {
-	t := img.CUDA.String() + "-cudnn"
-	switch {
-	case img.CUDA.Compare(cuda.MustVersion("12.4")) >= 0: // "cudnn" is cuDNN 9
-	case img.CUDA.SameMinor(cuda.MustVersion("12.3")):
-		t += "9"
-	case img.CUDA.Major >= 11:
-		t += "8"
-	default:
-		t += "7"
-	}
-	flavor := img.Flavor
-	if flavor == cuda.FlavorBase || flavor == cuda.FlavorUnknown {
-		flavor = cuda.FlavorRuntime
-	}
-	t += "-" + string(flavor)
-	if img.OS != "" {
-		t += "-" + img.OS + img.OSVersion
-	}
-	return img.Repository + ":" + t
-}
-
 func cudnnAlternative(p frameworkPin) string {
 	switch p.Req.Name {
 	case "tensorflow", "tensorflow-gpu":
-		return ", or install tensorflow[and-cuda] (2.14+), which brings cuDNN from pip"
+		return ", or install tensorflow[and-cuda], which brings cuDNN from pip"
 	case "jax":
 		return ", or install jax[cuda12], which brings cuDNN from pip"
 	}

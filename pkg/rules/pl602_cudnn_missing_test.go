@@ -8,17 +8,22 @@ func TestPL602(t *testing.T) {
 		{
 			name: "tensorflow on a runtime image without cuDNN",
 			df:   "FROM nvidia/cuda:12.2.2-runtime-ubuntu22.04\nRUN pip install tensorflow==2.15.0\n",
-			want: []int{2}, contains: "nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04",
+			want: []int{2}, contains: "use nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04, or install tensorflow[and-cuda]",
 		},
 		{
-			name: "unpinned tensorflow",
+			name: "unpinned tensorflow: the image's cuDNN sibling",
 			df:   "FROM nvidia/cuda:12.5.1-base-ubuntu22.04\nRUN pip install tensorflow\n",
 			want: []int{2}, contains: "nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04",
 		},
 		{
 			name: "12.3 spells cudnn9",
-			df:   "FROM nvidia/cuda:12.3.2-devel-ubuntu22.04\nRUN pip install tensorflow==2.16.1\n",
+			df:   "FROM nvidia/cuda:12.3.2-devel-ubuntu22.04\nRUN pip install 'jax[cuda12_local]==0.4.30'\n",
 			want: []int{2}, contains: "12.3.2-cudnn9-devel-ubuntu22.04",
+		},
+		{
+			name: "tensorflow built with cuDNN 8 on CUDA 12.4: the cudnn sibling would be cuDNN 9",
+			df:   "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN pip install tensorflow==2.16.1\n",
+			want: []int{2}, contains: "NVIDIA publishes no nvidia/cuda image with CUDA 12.3 and cuDNN 8, so install tensorflow[and-cuda]==2.16.1",
 		},
 		{name: "tensorflow with cudnn image", df: "FROM nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04\nRUN pip install tensorflow==2.15.0\n", want: nil},
 		{name: "tensorflow[and-cuda] brings cuDNN", df: "FROM nvidia/cuda:12.2.2-runtime-ubuntu22.04\nRUN pip install 'tensorflow[and-cuda]==2.15.0'\n", want: nil},

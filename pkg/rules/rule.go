@@ -4,7 +4,9 @@
 package rules
 
 import (
+	"context"
 	"fmt"
+	"sync"
 
 	"github.com/plimsoll/plimsoll/pkg/dockerfile"
 	"github.com/plimsoll/plimsoll/pkg/finding"
@@ -78,6 +80,43 @@ type Context struct {
 	BuildContext *dockerfile.BuildContext
 	// Settings come from .plimsoll.yaml.
 	Settings Settings
+
+	// ctx is the lint run's context (see Ctx).
+	ctx context.Context
+
+	reqMu    sync.Mutex
+	reqCache map[string]reqEntry
+}
+
+type reqEntry struct {
+	rs  *dockerfile.Requirements
+	err error
+}
+
+// ReadRequirements is dockerfile.ReadRequirements, remembered for the rest
+// of the lint run so that rules reading the same file share one read. The
+// result is shared: do not modify it.
+func (c *Context) ReadRequirements(path string) (*dockerfile.Requirements, error) {
+	c.reqMu.Lock()
+	defer c.reqMu.Unlock()
+	if e, ok := c.reqCache[path]; ok {
+		return e.rs, e.err
+	}
+	rs, err := dockerfile.ReadRequirements(path)
+	if c.reqCache == nil {
+		c.reqCache = map[string]reqEntry{}
+	}
+	c.reqCache[path] = reqEntry{rs, err}
+	return rs, err
+}
+
+// Ctx returns the lint run's context, for rules doing I/O (walking the
+// build context); Background when none was set.
+func (c *Context) Ctx() context.Context {
+	if c.ctx == nil {
+		return context.Background()
+	}
+	return c.ctx
 }
 
 // Report returns a finding of rule id at instruction in.

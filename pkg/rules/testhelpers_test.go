@@ -1,9 +1,9 @@
 package rules
 
 import (
+	"github.com/plimsoll/plimsoll/pkg/dockerfile"
 	"slices"
 )
-
 
 func sameSet(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
@@ -11,3 +11,5 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+func parseTarget(t string) dockerfile.ParseOptions { return dockerfile.ParseOptions{Target: t} }

@@ -1,0 +1,71 @@
+package analyze
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// multiPlatformStream writes a BuildKit-style OCI tar: index.json points at
+// a nested image index of two platform images (plus an attestation-like
+// unknown/unknown entry), blobs in arbitrary order.
+func multiPlatformStream(t *testing.T, imgs map[string]v1.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	add := func(name string, data []byte) {
+		tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg})
+		tw.Write(data)
+	}
+	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
+	for arch, img := range imgs {
+		layers, _ := img.Layers()
+		for _, l := range layers {
+			d, _ := l.Digest()
+			rc, _ := l.Compressed()
+			data, _ := io.ReadAll(rc)
+			add("blobs/sha256/"+d.Hex, data)
+		}
+		cfg, _ := img.RawConfigFile()
+		cd, _ := img.ConfigName()
+		add("blobs/sha256/"+cd.Hex, cfg)
+		mf, _ := img.RawManifest()
+		md, _ := img.Digest()
+		add("blobs/sha256/"+md.Hex, mf)
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}}})
+	}
+	raw, _ := idx.RawManifest()
+	id, _ := idx.Digest()
+	add("blobs/sha256/"+id.Hex, raw)
+	top, _ := json.Marshal(v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{{MediaType: types.OCIImageIndex, Digest: id, Size: int64(len(raw))}}})
+	add("index.json", top)
+	tw.Close()
+	return buf.Bytes()
+}
+
+func TestFromOCIStreamPlatforms(t *testing.T) {
+	t.Parallel()
+	amd := mkImage(t, layerTar(t, file("amd", "1")))
+	arm := mkImage(t, layerTar(t, file("arm", "22")))
+	stream := multiPlatformStream(t, map[string]v1.Image{"amd64": amd, "arm64": arm})
+	a, err := FromOCIStream(context.Background(), bytes.NewReader(stream), Options{Platform: "linux/arm64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := arm.Digest()
+	if a.SizeBytes != 2 || a.Platform != "linux/arm64" || a.Digest != want.String() {
+		t.Errorf("got size %d platform %q digest %s, want the arm64 image", a.SizeBytes, a.Platform, a.Digest)
+	}
+	if _, err := FromOCIStream(context.Background(), bytes.NewReader(stream), Options{Platform: "linux/ppc64le"}); err == nil || !strings.Contains(err.Error(), "linux/amd64, linux/arm64") {
+		t.Errorf("missing platform: err = %v", err)
+	}
+}

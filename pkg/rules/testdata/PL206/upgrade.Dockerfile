@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+# want PL206
+RUN apt-get update && apt-get -y dist-upgrade && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,2 @@
+go test fuzz v1
+[]byte("# The builder's pip cache is thrown away with the stage: no PL201 there.\nFROM python:3.11 AS build\nRUN pip wheel --wheel-dir /wheels torch==2.3.1\nRUN pip install build==1.2.1\n\nFROM python:3.11-slim AS runtime\nCOPY --from=build /wheels /wheels\n# want PL201\nRUN pip install /wheels/*.whl\nRUN --mount=type=cache,target=/root/.cache/pip pip install numpy==1.26.4\nRUN pip install --no-cache-dir pandas==2.2.2\n")

@@ -1,0 +1,2 @@
+go test fuzz v1
+[]byte("FROM debian:bookworm-slim\n# want PL203\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl\nRUN apt-get update && apt-get install -y --no-install-recommends git \\\n && rm -rf /var/lib/apt/lists/*\nRUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n    --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    apt-get update && apt-get install -y --no-install-recommends jq\n")

@@ -1,0 +1,2 @@
+go test fuzz v1
+[]byte("FROM python:3.11-slim AS build\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev && rm -rf /var/lib/apt/lists/*\n\nFROM python:3.11-slim\n# want PL501\nRUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*\n")
