@@ -2,7 +2,8 @@
 # test-deps.sh: install and build what plimsoll's tests and demo need, into
 # one cache folder keyed by version. Idempotent; a second run takes seconds.
 #
-#   runc, debootstrap, busybox-static   from Debian (apt-get), if missing
+#   runc, debootstrap, busybox-static,  from Debian (apt-get), if missing
+#   debian-archive-keyring
 #   buildkitd, buildctl                 built from the buildkit version go.mod pins,
 #                                       into $PLIMSOLL_CACHE/buildkit-<version>/
 #   base images (busybox, debian)       OCI layouts in $PLIMSOLL_CACHE/images/
@@ -76,7 +77,7 @@ steps=("$@")
 [ "${#steps[@]}" -gt 0 ] || steps=(apt buildkit images)
 for s in "${steps[@]}"; do
 	case "$s" in
-	apt) deps_apt runc debootstrap busybox-static ;;
+	apt) deps_apt runc debootstrap busybox-static debian-archive-keyring ;;
 	runc) deps_apt runc ;;
 	buildkit) deps_buildkit ;;
 	images) deps_images ;;

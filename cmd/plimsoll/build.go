@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -47,7 +48,7 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 	)
 	file := fs.String("file", "", "the Dockerfile of the default variant (default CONTEXT/Dockerfile)")
 	fs.StringVar(file, "f", "", "shorthand for --file")
-	fs.Var(&variants, "variant", "build a variant NAME=DOCKERFILE[:TARGET] (repeatable; built in order, sharing cache)")
+	fs.Var(&variants, "variant", "build a variant NAME=DOCKERFILE[:TARGET] (repeatable; built in order, sharing cache; DOCKERFILE is relative to the current directory, else to CONTEXT)")
 	target := fs.String("target", "", "the stage to build (for variants that name none)")
 	fs.Var(&buildArgs, "build-arg", "a build argument KEY=VALUE, or KEY to take it from the environment (repeatable)")
 	fs.Var(&labels, "label", "an image label KEY=VALUE (repeatable)")
@@ -199,7 +200,7 @@ func parseBuildFlags(o *buildkit.BuildOptions, f buildFlagValues) error {
 		o.Variants = append(o.Variants, v)
 	}
 	if len(o.Variants) == 0 && f.target != "" {
-		o.Variants = append(o.Variants, buildflags.Variant{Name: "default", Dockerfile: "Dockerfile", Target: f.target})
+		o.Variants = append(o.Variants, buildflags.Variant{Name: "default", Dockerfile: filepath.Join(o.ContextDir, "Dockerfile"), Target: f.target})
 	}
 	for _, s := range f.buildArgs {
 		k, v, ok, err := buildflags.ParseBuildArg(s, os.LookupEnv)

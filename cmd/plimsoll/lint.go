@@ -45,12 +45,12 @@ func runLint(ctx context.Context, s stdio, args []string) error {
 	if *listRules {
 		return printRules(s.out)
 	}
+	if *color != "auto" && *color != "always" && *color != "never" {
+		return usageErrorf("--color %q: use auto, always or never", *color)
+	}
 	fmtr, err := format.For(*formatName, format.Options{Color: useColor(*color, *output, s.out), ToolVersion: version.String()})
 	if err != nil {
 		return usageError(err)
-	}
-	if *color != "auto" && *color != "always" && *color != "never" {
-		return usageErrorf("--color %q: use auto, always or never", *color)
 	}
 	wd, err := os.Getwd()
 	if err != nil {

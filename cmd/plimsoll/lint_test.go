@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/plimsoll/plimsoll/pkg/format"
 	"github.com/plimsoll/plimsoll/pkg/report"
 )
 
@@ -118,7 +117,7 @@ func TestLintJSONReport(t *testing.T) {
 	if code != ExitFailure {
 		t.Fatalf("exit %d", code)
 	}
-	var doc format.LintReport
+	var doc report.Lint
 	if err := report.Read(strings.NewReader(out), report.KindLint, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +131,7 @@ func TestLintJSONReport(t *testing.T) {
 	if rules["PL101"] != "svc/requirements.txt" || rules["PL201"] != "svc/Dockerfile" {
 		t.Errorf("findings %+v", doc.Findings)
 	}
-	var fromFile format.LintReport
+	var fromFile report.Lint
 	if err := report.ReadFile("lint.json", report.KindLint, &fromFile); err != nil || len(fromFile.Findings) != len(doc.Findings) {
 		t.Errorf("--report file: %v %d", err, len(fromFile.Findings))
 	}

@@ -249,7 +249,8 @@ func build(ctx context.Context, idxs []*LayerIndex, metas []layerMeta, opt Optio
 	if len(idxs) == 0 {
 		return nil, errNoLayers
 	}
-	a := &Analysis{Image: opt.Name, Platform: opt.Platform}
+	// Lists are never null in the JSON: a reader can range over them.
+	a := &Analysis{Image: opt.Name, Platform: opt.Platform, InefficientFiles: []InefficientFile{}}
 	labels := make([]string, len(idxs))
 	for i := range idxs {
 		labels[i] = layerLabel(i, metas[i].digest)
@@ -354,7 +355,7 @@ func largest(live []liveFile, metas []layerMeta, top int) []File {
 	s := make([]liveFile, len(live))
 	copy(s, live)
 	sort.SliceStable(s, func(i, j int) bool { return s[i].size > s[j].size })
-	var out []File
+	out := []File{}
 	for i, f := range s {
 		if i >= top || f.size == 0 {
 			break

@@ -124,6 +124,17 @@ type CIResult struct {
 	Rules []RuleResult `json:"rules"`
 }
 
+// byteRules are the rules that bound a byte count: what they measure and
+// how a failure reads (measured, threshold, excess).
+var byteRules = map[string]struct {
+	value   func(*Analysis) int64
+	message string
+}{
+	RuleHighestWastedBytes: {func(a *Analysis) int64 { return a.WastedBytes }, "too many bytes wasted (wasted-bytes=%d > threshold=%d), over by %s"},
+	RuleMaxSize:            {func(a *Analysis) int64 { return a.SizeBytes }, "image is too big (size=%d > max=%d), over by %s"},
+	RuleMaxReclaimable:     {func(a *Analysis) int64 { return a.ReclaimableBytes }, "too many reclaimable bytes (reclaimable=%d > max=%d), over by %s"},
+}
+
 // Evaluate applies validated rules to an analysis.
 func (r Rules) Evaluate(a *Analysis) *CIResult {
 	res := &CIResult{Pass: true}
@@ -143,29 +154,18 @@ func (r Rules) Evaluate(a *Analysis) *CIResult {
 				rr.Status = "fail"
 				rr.Message = fmt.Sprintf("image efficiency is too low (efficiency=%v < threshold=%v), short by %.4f", a.Efficiency, t, t-a.Efficiency)
 			}
-		case RuleHighestWastedBytes:
-			t, _ := humanize.ParseBytes(v)
-			if uint64(a.WastedBytes) > t {
-				rr.Status = "fail"
-				rr.Message = fmt.Sprintf("too many bytes wasted (wasted-bytes=%d > threshold=%d), over by %s", a.WastedBytes, t, humanize.Bytes(uint64(a.WastedBytes)-t))
-			}
 		case RuleHighestUserWastedPercent:
 			t, _ := strconv.ParseFloat(v, 64)
 			if t < a.UserWastedRatio {
 				rr.Status = "fail"
 				rr.Message = fmt.Sprintf("too many bytes wasted, relative to the user bytes added (%%-user-wasted-bytes=%v > threshold=%v), over by %.4f", a.UserWastedRatio, t, a.UserWastedRatio-t)
 			}
-		case RuleMaxSize:
+		case RuleHighestWastedBytes, RuleMaxSize, RuleMaxReclaimable:
 			t, _ := humanize.ParseBytes(v)
-			if uint64(a.SizeBytes) > t {
+			b := byteRules[name]
+			if got := b.value(a); got > 0 && uint64(got) > t {
 				rr.Status = "fail"
-				rr.Message = fmt.Sprintf("image is too big (size=%d > max=%d), over by %s", a.SizeBytes, t, humanize.Bytes(uint64(a.SizeBytes)-t))
-			}
-		case RuleMaxReclaimable:
-			t, _ := humanize.ParseBytes(v)
-			if uint64(a.ReclaimableBytes) > t {
-				rr.Status = "fail"
-				rr.Message = fmt.Sprintf("too many reclaimable bytes (reclaimable=%d > max=%d), over by %s", a.ReclaimableBytes, t, humanize.Bytes(uint64(a.ReclaimableBytes)-t))
+				rr.Message = fmt.Sprintf(b.message, got, t, humanize.Bytes(uint64(got)-t))
 			}
 		}
 		if rr.Status == "fail" {

@@ -96,13 +96,10 @@ func analyzeImage(t testing.TB, img v1.Image) *Analysis {
 	return a
 }
 
-// ociStream writes img as an OCI layout tar: blobs first (layers before
-// config and manifest), index.json last, as a stream of one pass.
-func ociStream(t testing.TB, img v1.Image) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	add := func(name string, data []byte) {
+// tarAdder returns a function that writes one regular file to tw.
+func tarAdder(t testing.TB, tw *tar.Writer) func(name string, data []byte) {
+	return func(name string, data []byte) {
+		t.Helper()
 		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
 			t.Fatal(err)
 		}
@@ -110,34 +107,58 @@ func ociStream(t testing.TB, img v1.Image) []byte {
 			t.Fatal(err)
 		}
 	}
-	add("oci-layout", []byte(`{"imageLayoutVersion":"1.0.0"}`))
+}
+
+// addImageBlobs adds img's layer blobs, config and manifest (in that order)
+// and returns the manifest's descriptor.
+func addImageBlobs(t testing.TB, add func(string, []byte), img v1.Image) v1.Descriptor {
+	t.Helper()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	layers, err := img.Layers()
+	must(err)
+	for _, l := range layers {
+		d, err := l.Digest()
+		must(err)
+		rc, err := l.Compressed()
+		must(err)
+		data, err := io.ReadAll(rc)
+		must(err)
+		must(rc.Close())
+		add("blobs/sha256/"+d.Hex, data)
+	}
+	cfg, err := img.RawConfigFile()
+	must(err)
+	cd, err := img.ConfigName()
+	must(err)
+	add("blobs/sha256/"+cd.Hex, cfg)
+	mf, err := img.RawManifest()
+	must(err)
+	md, err := img.Digest()
+	must(err)
+	add("blobs/sha256/"+md.Hex, mf)
+	mt, err := img.MediaType()
+	must(err)
+	return v1.Descriptor{MediaType: mt, Digest: md, Size: int64(len(mf))}
+}
+
+// ociStream writes img as an OCI layout tar: blobs first (layers before
+// config and manifest), index.json last, as a stream of one pass.
+func ociStream(t testing.TB, img v1.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	add := tarAdder(t, tw)
+	add("oci-layout", []byte(`{"imageLayoutVersion":"1.0.0"}`))
+	desc := addImageBlobs(t, add, img)
+	idx, err := json.Marshal(v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{desc}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range layers {
-		d, err := l.Digest()
-		if err != nil {
-			t.Fatal(err)
-		}
-		rc, err := l.Compressed()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		add("blobs/sha256/"+d.Hex, data)
-	}
-	cfg, _ := img.RawConfigFile()
-	cd, _ := img.ConfigName()
-	add("blobs/sha256/"+cd.Hex, cfg)
-	mf, _ := img.RawManifest()
-	md, _ := img.Digest()
-	add("blobs/sha256/"+md.Hex, mf)
-	mt, _ := img.MediaType()
-	idx, _ := json.Marshal(v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{{MediaType: mt, Digest: md, Size: int64(len(mf))}}})
 	add("index.json", idx)
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)

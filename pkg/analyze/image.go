@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -126,29 +128,32 @@ func readImageLayer(ctx context.Context, l v1.Layer, uncompressed bool, m layerM
 		rc, err = l.Compressed()
 	}
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("missing blob: %w", err)}
+		}
 		return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("opening blob: %w", err)}
 	}
 	defer rc.Close()
 	vr := newVerifier(ctxReader{ctx, rc}, want)
-	zr, _, err := Decompress(vr)
+	idx, err := readLayerBlob(vr, label)
 	if err != nil {
-		return nil, 0, &LayerError{Layer: label, Err: err}
-	}
-	defer zr.Close()
-	idx, err := ReadLayer(zr, label)
-	if err != nil {
+		// A blob that does not decompress or parse is most often a
+		// damaged one: when the rest of it does not match its digest,
+		// say that first.
+		if verr := vr.finish(); errors.Is(verr, ErrDigestMismatch) {
+			return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("%w (reading it failed: %v)", verr, err)}
+		}
 		return nil, 0, err
-	}
-	// Consume the rest (tar padding, compressed trailer) so the digest
-	// covers the whole blob.
-	if _, err := io.Copy(io.Discard, zr); err != nil {
-		return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("reading past the end of the tar: %w", truncated(err))}
 	}
 	if err := vr.finish(); err != nil {
 		return nil, 0, &LayerError{Layer: label, Err: err}
 	}
 	return idx, vr.n, nil
 }
+
+// ErrDigestMismatch is the error (wrapped) for a blob whose content does
+// not hash to the digest that names it.
+var ErrDigestMismatch = errors.New("digest mismatch")
 
 // verifier hashes what is read through it and compares with a digest.
 type verifier struct {
@@ -175,7 +180,7 @@ func (v *verifier) finish() error {
 	}
 	got := "sha256:" + hex.EncodeToString(v.h.Sum(nil))
 	if strings.HasPrefix(v.want, "sha256:") && got != v.want {
-		return fmt.Errorf("digest mismatch: the blob's content is %s, the manifest says %s (corrupt or tampered blob)", got, v.want)
+		return fmt.Errorf("%w: the blob's content is %s, the manifest says %s (corrupt or tampered blob)", ErrDigestMismatch, got, v.want)
 	}
 	return nil
 }

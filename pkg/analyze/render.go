@@ -46,23 +46,35 @@ func shortDigest(d string) string {
 }
 
 // WriteText renders analyses as readable tables.
-func WriteText(w io.Writer, as []*Analysis) error {
+func WriteText(w io.Writer, as []*Analysis) error { return writeEach(w, as, writeText) }
+
+// WriteMarkdown renders analyses for a pull request comment or a job
+// summary.
+func WriteMarkdown(w io.Writer, as []*Analysis) error { return writeEach(w, as, writeMarkdown) }
+
+// writeEach renders each analysis, a blank line between them, and returns
+// the first write error.
+func writeEach(w io.Writer, as []*Analysis, render func(io.Writer, *Analysis)) error {
 	ew := &errWriter{w: w}
 	for i, a := range as {
 		if i > 0 {
 			fmt.Fprintln(ew)
 		}
-		writeText(ew, a)
+		render(ew, a)
 	}
 	return ew.err
 }
 
-func writeText(w io.Writer, a *Analysis) {
-	title := a.Image
+// title names an analysis: the image and, when known, its platform.
+func title(a *Analysis) string {
 	if a.Platform != "" {
-		title += " (" + a.Platform + ")"
+		return a.Image + " (" + a.Platform + ")"
 	}
-	fmt.Fprintf(w, "Image: %s\n", title)
+	return a.Image
+}
+
+func writeText(w io.Writer, a *Analysis) {
+	fmt.Fprintf(w, "Image: %s\n", title(a))
 	if a.Digest != "" {
 		fmt.Fprintf(w, "Digest: %s\n", a.Digest)
 	}
@@ -70,35 +82,20 @@ func writeText(w io.Writer, a *Analysis) {
 	fmt.Fprintf(w, "Efficiency (dive): %v  wasted: %s (%d bytes)  user wasted: %s\n", a.Efficiency, hb(a.WastedBytes), a.WastedBytes, pct(a.UserWastedRatio))
 	fmt.Fprintf(w, "Reclaimable by squashing: %s (%d bytes); final filesystem %s\n", hb(a.ReclaimableBytes), a.ReclaimableBytes, hb(a.FinalBytes))
 
-	fmt.Fprintln(w, "\nLayers:")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  #\tSIZE\tCOMPRESSED\tRECLAIMABLE\tFILES\tDIGEST\tCREATED BY")
-	for _, l := range a.Layers {
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, shortDigest(l.Digest), instruction(l.CreatedBy, 60))
-	}
-	tw.Flush()
-
-	fmt.Fprintln(w, "\nInefficient files (dive):")
-	if len(a.InefficientFiles) == 0 {
-		fmt.Fprintln(w, "  none")
-	} else {
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  COUNT\tWASTED\tPATH")
+	textTable(w, "Layers", "  #\tSIZE\tCOMPRESSED\tRECLAIMABLE\tFILES\tDIGEST\tCREATED BY", len(a.Layers), func(tw io.Writer) {
+		for _, l := range a.Layers {
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, shortDigest(l.Digest), instruction(l.CreatedBy, 60))
+		}
+	})
+	textTable(w, "Inefficient files (dive)", "  COUNT\tWASTED\tPATH", len(a.InefficientFiles), func(tw io.Writer) {
 		for _, f := range a.InefficientFiles {
 			fmt.Fprintf(tw, "  %d\t%s\t%s\n", f.Count, hb(f.WastedBytes), f.Path)
 		}
-		tw.Flush()
-		if more := a.InefficientCount - len(a.InefficientFiles); more > 0 {
-			fmt.Fprintf(w, "  … and %d more\n", more)
-		}
+	})
+	if more := a.InefficientCount - len(a.InefficientFiles); more > 0 && len(a.InefficientFiles) > 0 {
+		fmt.Fprintf(w, "  … and %d more\n", more)
 	}
-
-	fmt.Fprintln(w, "\nWaste:")
-	if len(a.Waste) == 0 {
-		fmt.Fprintln(w, "  none")
-	} else {
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  CATEGORY\tBYTES\tRECLAIMABLE\tFILES\tLARGEST\tADDED BY")
+	textTable(w, "Waste", "  CATEGORY\tBYTES\tRECLAIMABLE\tFILES\tLARGEST\tADDED BY", len(a.Waste), func(tw io.Writer) {
 		for _, c := range a.Waste {
 			top, by := "", ""
 			if len(c.Top) > 0 {
@@ -107,26 +104,32 @@ func writeText(w io.Writer, a *Analysis) {
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\n", c.Category, hb(c.Bytes), hb(c.ReclaimableBytes), c.Files, top, by)
 		}
-		tw.Flush()
-	}
-
-	fmt.Fprintln(w, "\nLargest files:")
-	if len(a.LargestFiles) == 0 {
-		fmt.Fprintln(w, "  none")
-	} else {
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  SIZE\tLAYER\tPATH")
+	})
+	textTable(w, "Largest files", "  SIZE\tLAYER\tPATH", len(a.LargestFiles), func(tw io.Writer) {
 		for _, f := range a.LargestFiles {
 			fmt.Fprintf(tw, "  %s\t%d\t%s\n", hb(f.SizeBytes), f.Layer, f.Path)
 		}
-		tw.Flush()
-	}
+	})
 	for _, warn := range a.Warnings {
 		fmt.Fprintf(w, "\nwarning: %s\n", warn)
 	}
 	if a.CI != nil {
 		writeCIText(w, a.CI)
 	}
+}
+
+// textTable writes a heading and an aligned table (the header row, then
+// what rows writes), or "none" when there are no rows.
+func textTable(w io.Writer, heading, header string, n int, rows func(tw io.Writer)) {
+	fmt.Fprintf(w, "\n%s:\n", heading)
+	if n == 0 {
+		fmt.Fprintln(w, "  none")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	rows(tw)
+	tw.Flush()
 }
 
 func writeCIText(w io.Writer, ci *CIResult) {
@@ -159,25 +162,8 @@ func mdEscape(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// WriteMarkdown renders analyses for a pull request comment or a job
-// summary.
-func WriteMarkdown(w io.Writer, as []*Analysis) error {
-	ew := &errWriter{w: w}
-	for i, a := range as {
-		if i > 0 {
-			fmt.Fprintln(ew)
-		}
-		writeMarkdown(ew, a)
-	}
-	return ew.err
-}
-
 func writeMarkdown(w io.Writer, a *Analysis) {
-	title := a.Image
-	if a.Platform != "" {
-		title += " (" + a.Platform + ")"
-	}
-	fmt.Fprintf(w, "### Image analysis: `%s`\n\n", mdEscape(title))
+	fmt.Fprintf(w, "### Image analysis: `%s`\n\n", mdEscape(title(a)))
 	if a.CI != nil {
 		if a.CI.Pass {
 			fmt.Fprintln(w, "**CI rules: pass**")
@@ -207,16 +193,11 @@ func writeMarkdown(w io.Writer, a *Analysis) {
 	fmt.Fprintf(w, "| Reclaimable by squashing | %s |\n", hb(a.ReclaimableBytes))
 	fmt.Fprintln(w)
 
-	fmt.Fprintln(w, "<details><summary>Layers</summary>")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| # | Size | Compressed | Reclaimable | Files | Created by |")
-	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---|")
-	for _, l := range a.Layers {
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %d | `%s` |\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, mdEscape(instruction(l.CreatedBy, 80)))
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "</details>")
-	fmt.Fprintln(w)
+	mdDetails(w, "Layers", "| # | Size | Compressed | Reclaimable | Files | Created by |", "|---:|---:|---:|---:|---:|---|", func() {
+		for _, l := range a.Layers {
+			fmt.Fprintf(w, "| %d | %s | %s | %s | %d | `%s` |\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, mdEscape(instruction(l.CreatedBy, 80)))
+		}
+	})
 
 	if len(a.Waste) > 0 {
 		fmt.Fprintln(w, "#### Waste")
@@ -234,32 +215,30 @@ func writeMarkdown(w io.Writer, a *Analysis) {
 		fmt.Fprintln(w)
 	}
 	if len(a.LargestFiles) > 0 {
-		fmt.Fprintln(w, "<details><summary>Largest files</summary>")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "| Size | Layer | Path |")
-		fmt.Fprintln(w, "|---:|---:|---|")
-		for _, f := range a.LargestFiles {
-			fmt.Fprintf(w, "| %s | %d | `%s` |\n", hb(f.SizeBytes), f.Layer, mdEscape(f.Path))
-		}
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "</details>")
-		fmt.Fprintln(w)
+		mdDetails(w, "Largest files", "| Size | Layer | Path |", "|---:|---:|---|", func() {
+			for _, f := range a.LargestFiles {
+				fmt.Fprintf(w, "| %s | %d | `%s` |\n", hb(f.SizeBytes), f.Layer, mdEscape(f.Path))
+			}
+		})
 	}
 	if len(a.InefficientFiles) > 0 {
-		fmt.Fprintln(w, "<details><summary>Inefficient files (dive)</summary>")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "| Count | Wasted | Path |")
-		fmt.Fprintln(w, "|---:|---:|---|")
-		for _, f := range a.InefficientFiles {
-			fmt.Fprintf(w, "| %d | %s | `%s` |\n", f.Count, hb(f.WastedBytes), mdEscape(f.Path))
-		}
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "</details>")
-		fmt.Fprintln(w)
+		mdDetails(w, "Inefficient files (dive)", "| Count | Wasted | Path |", "|---:|---:|---|", func() {
+			for _, f := range a.InefficientFiles {
+				fmt.Fprintf(w, "| %d | %s | `%s` |\n", f.Count, hb(f.WastedBytes), mdEscape(f.Path))
+			}
+		})
 	}
 	for _, warn := range a.Warnings {
 		fmt.Fprintf(w, "> warning: %s\n\n", mdEscape(warn))
 	}
+}
+
+// mdDetails writes a collapsed markdown table: the summary line, the header
+// and alignment rows, then what rows writes.
+func mdDetails(w io.Writer, summary, header, align string, rows func()) {
+	fmt.Fprintf(w, "<details><summary>%s</summary>\n\n%s\n%s\n", summary, header, align)
+	rows()
+	fmt.Fprint(w, "\n</details>\n\n")
 }
 
 // errWriter remembers the first write error.

@@ -117,7 +117,7 @@ func FromOCIStream(ctx context.Context, r io.Reader, opt Options) (*Analysis, er
 		if b.idx == nil && b.json != nil {
 			// A layer whose first bytes looked like JSON: index it
 			// from memory.
-			idx, err := readLayerBlob(ctx, bytes.NewReader(b.json), "", label)
+			idx, err := readLayerBlob(ctxReader{ctx, bytes.NewReader(b.json)}, label)
 			if err != nil {
 				return nil, err
 			}
@@ -176,10 +176,10 @@ func readStreamBlob(ctx context.Context, r io.Reader, digest string, size int64)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		idx, lerr = readLayerBlob(ctx, pipe, "", "blob "+digest)
+		idx, lerr = readLayerBlob(ctxReader{ctx, pipe}, "blob "+digest)
 		pipe.CloseRead()
 	}()
-	vr := newVerifier(br, digest)
+	vr := newVerifier(ctxReader{ctx, br}, digest)
 	_, cerr := io.CopyBuffer(pipe, vr, make([]byte, pipeChunk))
 	pipe.CloseWrite(cerr)
 	<-done
@@ -198,9 +198,10 @@ func readStreamBlob(ctx context.Context, r io.Reader, digest string, size int64)
 }
 
 // readLayerBlob decompresses and indexes one stored layer stream, reading it
-// to its end.
-func readLayerBlob(ctx context.Context, r io.Reader, _ string, label string) (*LayerIndex, error) {
-	zr, _, err := Decompress(ctxReader{ctx, r})
+// to its end (tar padding, compressed trailer), so that a digest computed
+// on r covers the whole blob.
+func readLayerBlob(r io.Reader, label string) (*LayerIndex, error) {
+	zr, _, err := Decompress(r)
 	if err != nil {
 		return nil, &LayerError{Layer: label, Err: err}
 	}

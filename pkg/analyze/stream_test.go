@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 
@@ -22,27 +21,19 @@ func multiPlatformStream(t *testing.T, imgs map[string]v1.Image) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
-	add := func(name string, data []byte) {
-		tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg})
-		tw.Write(data)
-	}
+	add := tarAdder(t, tw)
 	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
 	for arch, img := range imgs {
-		layers, _ := img.Layers()
-		for _, l := range layers {
-			d, _ := l.Digest()
-			rc, _ := l.Compressed()
-			data, _ := io.ReadAll(rc)
-			add("blobs/sha256/"+d.Hex, data)
-		}
-		cfg, _ := img.RawConfigFile()
-		cd, _ := img.ConfigName()
-		add("blobs/sha256/"+cd.Hex, cfg)
-		mf, _ := img.RawManifest()
-		md, _ := img.Digest()
-		add("blobs/sha256/"+md.Hex, mf)
+		addImageBlobs(t, add, img)
 		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}}})
 	}
+	// An attestation manifest, as BuildKit adds one per platform: never a
+	// candidate, its blobs not even in the stream.
+	att := mkImage(t, layerTar(t, file("attestation.json", "{}")))
+	idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: att, Descriptor: v1.Descriptor{
+		Platform:    &v1.Platform{OS: "unknown", Architecture: "unknown"},
+		Annotations: map[string]string{"vnd.docker.reference.type": "attestation-manifest"},
+	}})
 	raw, _ := idx.RawManifest()
 	id, _ := idx.Digest()
 	add("blobs/sha256/"+id.Hex, raw)

@@ -135,7 +135,7 @@ func classify(dead []deadFile, live []liveFile, metas []layerMeta, top int) []Wa
 		}
 		seen[k] = true
 	}
-	var out []WasteCategory
+	out := []WasteCategory{}
 	for _, cat := range categoryOrder {
 		list := items[cat]
 		if len(list) == 0 {

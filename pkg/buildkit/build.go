@@ -406,14 +406,14 @@ func outputArchivePath(path, name string, several bool) string {
 	return strings.TrimSuffix(path, ext) + "-" + name + ext
 }
 
-// buildVariant runs one variant's solve (twice when the `# syntax=`
-// frontend cannot be fetched) and fills its report entry.
 // SetBuilder records the builder's address (for the report and errors)
 // and, for a builder on this machine, its state directory.
 func (pr *Prepared) SetBuilder(addr, root string) {
 	pr.p.o.BuilderAddr, pr.p.o.BuilderRoot = addr, root
 }
 
+// buildVariant runs one variant's solve (twice when the `# syntax=`
+// frontend cannot be fetched) and fills its report entry.
 func (p *buildPlan) buildVariant(ctx context.Context, c *client.Client, v variantPlan, dw *diskWatch) (rv report.Variant, _ error) {
 	o := p.o
 	rv = report.Variant{Name: v.Name, Dockerfile: v.Dockerfile, Target: v.Target, Platforms: o.Platforms, Status: report.StatusFailed}

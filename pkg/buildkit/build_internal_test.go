@@ -232,3 +232,26 @@ func FuzzStatsFromOCIStream(f *testing.F) {
 		_, _ = StatsFromOCIStream(bytes.NewReader(b))
 	})
 }
+
+func TestVariantNaming(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		tag, want string
+		several   bool
+	}{
+		{"127.0.0.1:5000/app:1.0", "127.0.0.1:5000/app:1.0", false},
+		{"127.0.0.1:5000/app:1.0", "127.0.0.1:5000/app:1.0-multi", true},
+		{"127.0.0.1:5000/app", "127.0.0.1:5000/app:multi", true},
+		{"ghcr.io/o/app@sha256:" + strings.Repeat("a", 64), "ghcr.io/o/app:multi", true},
+	} {
+		if got := variantTag(tt.tag, "multi", tt.several); got != tt.want {
+			t.Errorf("variantTag(%q, several=%v) = %q, want %q", tt.tag, tt.several, got, tt.want)
+		}
+	}
+	if got := outputArchivePath("out/img.tar", "slim", true); got != "out/img-slim.tar" {
+		t.Errorf("outputArchivePath = %q", got)
+	}
+	if got := outputArchivePath("out/img.tar", "slim", false); got != "out/img.tar" {
+		t.Errorf("outputArchivePath = %q", got)
+	}
+}

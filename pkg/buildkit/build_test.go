@@ -336,6 +336,12 @@ func TestExampleVariants(t *testing.T) {
 	if multi.SizeBytes >= single.SizeBytes {
 		t.Errorf("multi-stage %d B is not smaller than single-stage %d B", multi.SizeBytes, single.SizeBytes)
 	}
+	// The multi-stage builder repeats the single-stage Dockerfile's eight
+	// steps (apt-get, WORKDIR, four COPYs, venv, tests) verbatim: built
+	// second, it finds them all in the cache.
+	if single.CacheHits != 0 || multi.CacheHits < 8 {
+		t.Errorf("cache hits: single %d of %d, multi %d of %d; want 0, and >= 8 shared steps", single.CacheHits, single.Steps, multi.CacheHits, multi.Steps)
+	}
 	again := btMustBuild(t, b.Client, o)
 	for i, v := range again.Variants {
 		if v.ImageDigest != rep.Variants[i].ImageDigest {

@@ -322,6 +322,16 @@ func (p *shellParser) addArgv(argv []string, env []KeyValue, line, depth int) *C
 		case name == "sudo" || name == "nice" || name == "time" || name == "command" || name == "exec" || name == "nohup" || name == "eatmydata":
 			words = skipFlags(words[1:])
 			continue
+		case name == "xargs":
+			// xargs CMD...: the command follows xargs' own flags.
+			words = words[1:]
+			for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+				if xargsValueFlags[words[0]] && len(words) > 1 {
+					words = words[1:]
+				}
+				words = words[1:]
+			}
+			continue
 		case name == "env":
 			words = skipFlags(words[1:])
 			for len(words) > 0 && strings.Contains(words[0], "=") && !strings.HasPrefix(words[0], "-") {
@@ -353,6 +363,8 @@ func (p *shellParser) addArgv(argv []string, env []KeyValue, line, depth int) *C
 	}
 	return cmd
 }
+
+var xargsValueFlags = map[string]bool{"-n": true, "-I": true, "-L": true, "-P": true, "-d": true, "-E": true, "-s": true, "-a": true}
 
 func skipFlags(words []string) []string {
 	for len(words) > 0 && strings.HasPrefix(words[0], "-") {

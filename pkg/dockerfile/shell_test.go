@@ -33,6 +33,7 @@ func TestShellCommands(t *testing.T) {
 		{`RUN echo $(pip --version) > /v`, "echo $(pip --version) ; pip --version"},
 		{"RUN bash <<EOF\napt-get update\nEOF", "bash ; apt-get update"},
 		{"RUN python3 <<EOF\nimport os\nEOF", "python3"},
+		{`RUN cat pkgs.txt | xargs -r -n 1 apt-get install -y`, "cat pkgs.txt ; apt-get install -y"},
 	} {
 		if got := cmdList(runOf(t, tc.run)); got != tc.want {
 			t.Errorf("%s:\n got  %s\n want %s", tc.run, got, tc.want)

@@ -134,7 +134,7 @@ func TestUnknownFormat(t *testing.T) {
 
 func TestJSONIsALintReport(t *testing.T) {
 	out := render(t, "json", Options{}, fixture(t))
-	var doc LintReport
+	var doc report.Lint
 	if err := report.Read(bytes.NewReader(out), report.KindLint, &doc); err != nil {
 		t.Fatal(err)
 	}

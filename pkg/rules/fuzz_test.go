@@ -2,6 +2,8 @@ package rules
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +28,29 @@ func FuzzLint(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	// A small build context, so the context rules (PL101, PL205, PL301,
+	// PL302) run too.
+	dir := f.TempDir()
+	for name, content := range map[string]string{
+		"requirements.txt": "-r base.txt\nflask==3.0.3\nnumpy\n",
+		"base.txt":         "pandas>=2\n",
+		"app/main.py":      "print('hi')\n",
+		".env":             "A=1\n",
+		"model.pt":         "x",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			f.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		bc, cerr := dockerfile.OpenContext(dir, filepath.Join(dir, "Dockerfile"))
+		if cerr != nil {
+			t.Fatal(cerr)
+		}
 		if dockerfile.CheckText(data) != nil {
 			return // ReadFile refuses binary input before the parser sees it
 		}
@@ -34,7 +58,7 @@ func FuzzLint(f *testing.F) {
 		var err error
 		done := make(chan bool)
 		go func() {
-			res, err = Lint(context.Background(), Input{Path: "Dockerfile", Data: data}, Options{
+			res, err = Lint(context.Background(), Input{Path: "Dockerfile", Data: data, Context: bc}, Options{
 				BuildKit:   true,
 				Severities: map[string]finding.Severity{"PL104": finding.Warning},
 			})

@@ -158,6 +158,26 @@ func cacheMountAt(in *dockerfile.Instruction, paths ...string) bool {
 	return false
 }
 
+// cacheMountNamed reports whether the RUN has a cache mount whose target
+// ends with one of suffixes ("/.cache/pip" for any user's home).
+func cacheMountNamed(in *dockerfile.Instruction, suffixes ...string) bool {
+	if in.Run == nil {
+		return false
+	}
+	for _, m := range in.Run.Mounts {
+		if m.Type != "cache" {
+			continue
+		}
+		t := cleanPath(m.Target)
+		for _, s := range suffixes {
+			if strings.HasSuffix(t, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func cleanPath(p string) string {
 	p = strings.TrimRight(p, "/")
 	if p == "" {

@@ -40,7 +40,7 @@ func (PL201) Check(c *Context) []finding.Finding {
 		if vals := cmd.FlagValues("--cache-dir"); len(vals) > 0 {
 			caches = vals
 		}
-		if cacheMountAt(in, caches...) {
+		if cacheMountAt(in, caches...) || cacheMountNamed(in, "/.cache/pip", "/.cache") {
 			return
 		}
 		out = append(out, c.Report("PL201", in, "pip install without --no-cache-dir: the downloaded wheels stay in ~/.cache/pip in this layer (often hundreds of MB); add --no-cache-dir, set PIP_NO_CACHE_DIR=1, or use RUN --mount=type=cache,target=/root/.cache/pip"))

@@ -13,6 +13,7 @@ func TestPL201(t *testing.T) {
 		{name: "export", src: "FROM python:3.11-slim\nRUN export PIP_NO_CACHE_DIR=1 && pip install flask==3.0.0\n"},
 		{name: "cache mount", src: "FROM python:3.11-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.0\n"},
 		{name: "cache mount on ~/.cache", src: "FROM python:3.11-slim\nRUN --mount=type=cache,target=/root/.cache pip install flask==3.0.0\n"},
+		{name: "cache mount in a user's home", src: "FROM python:3.11-slim\nUSER app\nRUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install x==1\n"},
 		{name: "cache mount elsewhere", src: "FROM python:3.11-slim\nRUN --mount=type=cache,target=/var/cache/apt pip install flask==3.0.0\n", want: []string{"PL201@2"}},
 		{name: "cache mount at PIP_CACHE_DIR", src: "FROM python:3.11-slim\nENV PIP_CACHE_DIR=/pipcache\nRUN --mount=type=cache,target=/pipcache pip install x==1\n"},
 		{name: "builder stage not shipped", src: "FROM python:3.11 AS build\nRUN pip install flask==3.0.0\nFROM python:3.11-slim\nCOPY --from=build /usr/local /usr/local\n"},

@@ -3,6 +3,7 @@ package rules
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/plimsoll/plimsoll/pkg/dockerfile"
@@ -26,44 +27,69 @@ type FileResult struct {
 	Err    error
 }
 
-// LintFiles lints Dockerfiles one after another, sharing the build context
-// walks between Dockerfiles of the same context. It stops early only when
-// ctx is done.
+// LintFiles lints Dockerfiles on GOMAXPROCS workers, sharing the build
+// context walks between Dockerfiles of the same context, and returns the
+// results in the order of files. It stops early only when ctx is done.
 func LintFiles(ctx context.Context, files []FileInput, opt Options) ([]FileResult, error) {
 	contexts := &contextCache{m: map[string]*dockerfile.BuildContext{}}
-	out := make([]FileResult, 0, len(files))
-	for _, fi := range files {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		r := FileResult{Input: fi}
-		data := fi.Data
-		if data == nil {
-			var err error
-			if data, err = dockerfile.ReadFile(fi.Path); err != nil {
-				r.Err = err
-				out = append(out, r)
-				continue
+	out := make([]FileResult, len(files))
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = lintOne(ctx, files[i], opt, contexts)
 			}
-		} else if err := dockerfile.CheckText(data); err != nil {
-			r.Err = fmt.Errorf("reading Dockerfile %s: %w", fi.Path, err)
-			out = append(out, r)
-			continue
+		}()
+	}
+	var err error
+feed:
+	for i := range files {
+		if err = ctx.Err(); err != nil {
+			break
 		}
-		in := Input{Path: fi.Path, Data: data}
-		if fi.Context != "" {
-			bc, err := contexts.open(fi.Context, fi.Path)
-			if err != nil {
-				r.Err = err
-				out = append(out, r)
-				continue
-			}
-			in.Context = bc
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
 		}
-		r.Result, r.Err = Lint(ctx, in, opt)
-		out = append(out, r)
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+func lintOne(ctx context.Context, fi FileInput, opt Options, contexts *contextCache) FileResult {
+	r := FileResult{Input: fi}
+	data := fi.Data
+	if data == nil {
+		var err error
+		if data, err = dockerfile.ReadFile(fi.Path); err != nil {
+			r.Err = err
+			return r
+		}
+	} else if err := dockerfile.CheckText(data); err != nil {
+		r.Err = fmt.Errorf("reading Dockerfile %s: %w", fi.Path, err)
+		return r
+	}
+	in := Input{Path: fi.Path, Data: data}
+	if fi.Context != "" {
+		bc, err := contexts.open(fi.Context, fi.Path)
+		if err != nil {
+			r.Err = err
+			return r
+		}
+		in.Context = bc
+	}
+	r.Result, r.Err = Lint(ctx, in, opt)
+	return r
 }
 
 // contextCache shares one BuildContext (and so one walk) per folder and
