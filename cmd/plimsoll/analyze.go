@@ -21,8 +21,12 @@ func runAnalyze(ctx context.Context, s stdio, args []string) error {
 		fmt.Fprintln(s.err, `Usage: plimsoll analyze [flags] IMAGE...
 
 IMAGE is a registry reference (auth from the Docker config), oci-layout://DIR[@DIGEST|:TAG],
-oci-archive://FILE, docker-archive://FILE (docker save), docker-daemon://REF, or a
+oci-archive://FILE, docker-archive://FILE[:TAG] (docker save), docker-daemon://REF, or a
 plimsoll build report (report://FILE or FILE.json).
+
+Exit status: 0 done (and every CI rule passed), 1 a CI rule failed or a registry or
+daemon could not be reached, 2 bad flags or CI config, or an image that cannot be read
+(missing, malformed, corrupt or truncated). The JSON report is described in docs/reports.md.
 
 Flags:`)
 		fs.PrintDefaults()
@@ -36,7 +40,7 @@ Flags:`)
 	top := fs.Int("top", 20, "entries in the largest-files, inefficient-files and waste lists (-1: all)")
 	jobs := fs.Int("jobs", 0, "layers read at once (0: one per core)")
 	stats := fs.Bool("stats", false, "report timings and peak RSS on stderr (and in the JSON)")
-	ci := fs.Bool("ci", false, "CI mode: check the rules and exit 1 when one fails (also when CI=true)")
+	ci := fs.Bool("ci", false, "CI mode: check the rules and exit 1 when one fails; on when CI=true (unless --ci=false) or a rule flag is given")
 	ciConfig := fs.String("ci-config", ".dive-ci", "dive CI rules `FILE` (YAML, dive's format), read in CI mode when it exists")
 	fs.String("lowest-efficiency", "", "CI rule: lowest allowed efficiency, 0-1 or disabled (dive's lowestEfficiency)")
 	fs.String("highest-wasted-bytes", "", "CI rule: most wasted bytes allowed, like 20MB or 19MiB, or disabled (dive's highestWastedBytes)")
@@ -58,35 +62,43 @@ Flags:`)
 	if *platform != "" && *allPlatforms {
 		return usageErrorf("--platform and --all-platforms exclude each other")
 	}
+	if *top == 0 || *top < -1 {
+		return usageErrorf("--top %d: give how many entries to list (1 or more), or -1 for all", *top)
+	}
+	if *jobs < 0 {
+		return usageErrorf("--jobs %d: give how many layers to read at once, or 0 for one per core", *jobs)
+	}
 
-	ciMode := *ci
-	if env, err := strconv.ParseBool(os.Getenv("CI")); err == nil && env {
-		ciMode = true
+	ruleFlags := map[string]string{
+		"lowest-efficiency":         analyze.RuleLowestEfficiency,
+		"highest-wasted-bytes":      analyze.RuleHighestWastedBytes,
+		"highest-user-wasted-ratio": analyze.RuleHighestUserWastedPercent,
+		"max-size":                  analyze.RuleMaxSize,
+		"max-reclaimable":           analyze.RuleMaxReclaimable,
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// A rule given on the command line is a gate the user wants: it turns
+	// CI mode on rather than being ignored.
+	// CI=true (set by GitHub Actions, GitLab CI, ...) turns CI mode on as
+	// it does for dive, unless --ci=false says otherwise.
+	ciMode := *ci
+	if env, err := strconv.ParseBool(os.Getenv("CI")); err == nil && env && !set["ci"] {
+		ciMode = true
+	}
+	for flagName := range ruleFlags {
+		ciMode = ciMode || set[flagName]
+	}
 	var rules analyze.Rules
 	if ciMode {
-		rules = analyze.DefaultRules()
-		if f, err := os.Open(*ciConfig); err == nil {
-			perr := rules.ParseDiveCI(f)
-			f.Close()
-			if perr != nil {
-				return usageErrorf("CI config %s: %v", *ciConfig, perr)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return usageErrorf("CI config: %v", err)
-		} else if set["ci-config"] {
-			// dive goes on with its defaults when the file is missing.
+		var found bool
+		if rules, found, err = analyze.ReadRulesFile(*ciConfig); err != nil {
+			return usageError(err)
+		}
+		if !found && set["ci-config"] {
 			fmt.Fprintf(s.err, "plimsoll analyze: no CI config %s, using dive's default rules\n", *ciConfig)
 		}
-		for flagName, rule := range map[string]string{
-			"lowest-efficiency":         analyze.RuleLowestEfficiency,
-			"highest-wasted-bytes":      analyze.RuleHighestWastedBytes,
-			"highest-user-wasted-ratio": analyze.RuleHighestUserWastedPercent,
-			"max-size":                  analyze.RuleMaxSize,
-			"max-reclaimable":           analyze.RuleMaxReclaimable,
-		} {
+		for flagName, rule := range ruleFlags {
 			if set[flagName] {
 				rules[rule] = fs.Lookup(flagName).Value.String()
 			}
@@ -100,14 +112,14 @@ Flags:`)
 	for _, ref := range rest {
 		srcs, err := image.Open(ctx, ref, image.Options{Platform: *platform, AllPlatforms: *allPlatforms, Insecure: *insecure, Variant: *variant})
 		if err != nil {
-			return usageError(err)
+			return imageError(err)
 		}
 		for _, src := range srcs {
 			a, err := analyze.Image(ctx, src.Image, analyze.Options{
 				Concurrency: *jobs, TopN: *top, Name: src.Name, Platform: src.Platform, StoredUncompressed: src.StoredUncompressed,
 			})
 			if err != nil {
-				return fmt.Errorf("analyzing %s: %w", src.Name, err)
+				return imageError(fmt.Errorf("analyzing %s: %w", src.Name, err))
 			}
 			if ciMode {
 				a.CI = rules.Evaluate(a)
@@ -147,4 +159,16 @@ Flags:`)
 		}
 	}
 	return nil
+}
+
+// imageError picks the exit code for a failure to open or read an image:
+// 1 when a registry or daemon could not be reached (trying again may
+// work), 2 when the input itself is wrong (missing, malformed, corrupt,
+// truncated, no such tag, platform or variant), and the interrupt code
+// when the user stopped it.
+func imageError(err error) error {
+	if errors.Is(err, context.Canceled) || image.Unreachable(err) {
+		return err
+	}
+	return usageError(err)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -98,11 +99,26 @@ func TestAnalyzeCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("a rule flag turns CI mode on", func(t *testing.T) {
+		code, out, _ := runAnalyzeCmd(t, t.TempDir(), "--max-size", "1MB", "--lowest-efficiency", "disabled", "--highest-user-wasted-ratio", "off", fixture)
+		if code != ExitFailure || !strings.Contains(out, "FAIL: maxSize") {
+			t.Errorf("exit %d, want 1 with maxSize failing\n%s", code, out)
+		}
+	})
+
 	t.Run("CI=true turns CI mode on", func(t *testing.T) {
 		t.Setenv("CI", "true")
 		code, _, _ := runAnalyzeCmd(t, t.TempDir(), fixture)
 		if code != ExitFailure {
 			t.Errorf("exit %d, want 1", code)
+		}
+	})
+
+	t.Run("--ci=false wins over CI=true", func(t *testing.T) {
+		t.Setenv("CI", "true")
+		code, out, _ := runAnalyzeCmd(t, t.TempDir(), "--ci=false", fixture)
+		if code != ExitOK || strings.Contains(out, "Results:") {
+			t.Errorf("exit %d, want 0 without CI results\n%s", code, out)
 		}
 	})
 
@@ -188,4 +204,81 @@ func TestAnalyzeRegistry(t *testing.T) {
 			t.Errorf("output lacks %s", want)
 		}
 	}
+}
+
+// TestAnalyzeExitCodes: every way analyze can go wrong exits with the
+// documented code and a one-line message naming the input.
+func TestAnalyzeExitCodes(t *testing.T) {
+	t.Setenv("CI", "")
+	fixture := analyzeFixture(t)
+	dir := t.TempDir()
+	data, err := os.ReadFile(strings.TrimPrefix(fixture, "docker-archive://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "truncated.tar")
+	os.WriteFile(truncated, data[:700000], 0o644)
+	// Bytes in the middle of the first (plain tar) layer's contents: the
+	// layer no longer matches its diff_id.
+	damaged := filepath.Join(dir, "damaged.tar")
+	bad := bytes.Clone(data)
+	copy(bad[700000:], "XXXXXXXX")
+	os.WriteFile(damaged, bad, 0o644)
+	notLayout := t.TempDir()
+	refused := closedAddr(t)
+
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	tests := []struct {
+		name string
+		ctx  context.Context
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"help", nil, []string{"-h"}, ExitOK, "Exit status"},
+		{"bad flag", nil, []string{"--bogus", fixture}, ExitUsage, "-bogus"},
+		{"bad format", nil, []string{"--format", "xml", fixture}, ExitUsage, "use text, json or markdown"},
+		{"top 0", nil, []string{"--top", "0", fixture}, ExitUsage, "-1 for all"},
+		{"negative jobs", nil, []string{"--jobs", "-2", fixture}, ExitUsage, "--jobs -2"},
+		{"platform and all-platforms", nil, []string{"--platform", "linux/amd64", "--all-platforms", fixture}, ExitUsage, "exclude each other"},
+		{"missing file", nil, []string{"docker-archive://" + filepath.Join(dir, "nope.tar")}, ExitUsage, "nope.tar"},
+		{"truncated archive", nil, []string{"docker-archive://" + truncated}, ExitUsage, "truncated"},
+		{"damaged layer", nil, []string{"docker-archive://" + damaged}, ExitUsage, "digest mismatch"},
+		{"not a layout", nil, []string{"oci-layout://" + notLayout}, ExitUsage, "no index.json"},
+		{"registry unreachable", nil, []string{refused + "/x"}, ExitFailure, "connection refused"},
+		{"interrupted", canceled, []string{fixture}, ExitInterrupted, "interrupted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := tt.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			var out, errb bytes.Buffer
+			code := run(ctx, append([]string{"analyze"}, tt.args...), strings.NewReader(""), &out, &errb)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tt.code, errb.String())
+			}
+			if !strings.Contains(errb.String(), tt.want) {
+				t.Errorf("stderr %q does not mention %q", errb.String(), tt.want)
+			}
+			if strings.Count(strings.TrimSpace(errb.String()), "\n") > 0 && code != ExitOK && tt.name != "bad flag" {
+				t.Errorf("stderr is not one line: %q", errb.String())
+			}
+		})
+	}
+}
+
+// closedAddr returns 127.0.0.1:PORT where nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }

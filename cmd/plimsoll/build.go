@@ -46,9 +46,9 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 		addHosts, tags, outputs, cacheFrom, cacheTo                     stringList
 		pruneAfter                                                      optionalValue
 	)
-	file := fs.String("file", "", "the Dockerfile of the default variant (default CONTEXT/Dockerfile)")
+	file := fs.String("file", "", "the Dockerfile of the default variant, relative to the current directory (default CONTEXT/Dockerfile)")
 	fs.StringVar(file, "f", "", "shorthand for --file")
-	fs.Var(&variants, "variant", "build a variant NAME=DOCKERFILE[:TARGET] (repeatable; built in order, sharing cache; DOCKERFILE is relative to the current directory, else to CONTEXT)")
+	fs.Var(&variants, "variant", "build a variant NAME=DOCKERFILE[:TARGET] (repeatable; built in order, sharing cache; a relative DOCKERFILE is looked for in CONTEXT, then in the current directory)")
 	target := fs.String("target", "", "the stage to build (for variants that name none)")
 	fs.Var(&buildArgs, "build-arg", "a build argument KEY=VALUE, or KEY to take it from the environment (repeatable)")
 	fs.Var(&labels, "label", "an image label KEY=VALUE (repeatable)")
@@ -71,7 +71,7 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 	fs.Var(&cacheTo, "cache-to", "export cache: type=registry,ref=REF[,mode=max] | type=local,dest=DIR | type=inline | type=gha (repeatable)")
 	maxDisk := fs.String("max-disk", "", "the builder disk budget, e.g. 10GB: prune between variants, fail early when one variant alone cannot fit")
 	fs.Var(&pruneAfter, "prune-after", "prune the builder's cache after the build: bare keeps only what this build used; or keep-duration=24h,keep-storage=5GB")
-	builtin := fs.Bool("builtin-frontend", false, "ignore `# syntax=` lines and use BuildKit's built-in Dockerfile frontend")
+	builtin := fs.Bool("builtin-frontend", false, "ignore '# syntax=' lines and use BuildKit's built-in Dockerfile frontend")
 	progress := fs.String("progress", "auto", "progress output: auto, plain, tty, quiet or rawjson")
 	reportFile := fs.String("report", "", "write the JSON build report to FILE")
 	analysisFile := fs.String("analysis", "", "analyse each variant's image from the builder's stream (nothing written to disk) and write the analysis report to FILE")
@@ -83,7 +83,12 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 	tlsName := fs.String("tlsservername", "", "server name to verify in a tcp:// builder's certificate")
 	buildkitd := fs.String("buildkitd", "", "the buildkitd binary for a private builder (default: found on PATH or in plimsoll's cache)")
 	daemonRoot := fs.String("buildkitd-root", "", "state directory of the private buildkitd, kept between runs (default: a temporary one)")
+	// The flag list is printed for -h only: a bad flag gets the flag
+	// package's one line (exit 2), not a page of help.
 	fs.Usage = func() {
+		if !helpRequested(args) {
+			return
+		}
 		fmt.Fprintln(s.err, "Usage: plimsoll build [flags] [CONTEXT]\n\nBuilds one or more variants of an image through BuildKit and reports their sizes.\n\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -130,9 +135,16 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 		return usageError(err)
 	}
 
+	// --timeout bounds reaching the builder too: an unreachable one fails
+	// within it.
+	connectTimeout := time.Duration(0)
+	if *timeout > 0 && *timeout < buildkit.DefaultTimeout {
+		connectTimeout = *timeout
+	}
 	b, err := buildkit.Open(ctx, buildkit.Options{
-		Addr: *builder,
-		TLS:  buildkit.TLSOptions{CACert: *tlsCA, Cert: *tlsCert, Key: *tlsKey, ServerName: *tlsName},
+		Addr:    *builder,
+		Timeout: connectTimeout,
+		TLS:     buildkit.TLSOptions{CACert: *tlsCA, Cert: *tlsCert, Key: *tlsKey, ServerName: *tlsName},
 		Daemon: buildkit.DaemonOptions{
 			Binary: *buildkitd, Root: *daemonRoot,
 		},
@@ -187,7 +199,12 @@ func parseBuildFlags(o *buildkit.BuildOptions, f buildFlagValues) error {
 		return errors.New("--file and --variant do not mix: name the Dockerfile in each --variant")
 	}
 	if f.file != "" {
-		o.Variants = append(o.Variants, buildflags.Variant{Name: "default", Dockerfile: f.file, Target: f.target})
+		// --file is relative to the working directory, as in docker build.
+		abs, err := filepath.Abs(f.file)
+		if err != nil {
+			return fmt.Errorf("--file %q: %w", f.file, err)
+		}
+		o.Variants = append(o.Variants, buildflags.Variant{Name: "default", Dockerfile: abs, Target: f.target})
 	}
 	for _, s := range f.variants {
 		v, err := buildflags.ParseVariant(s)
@@ -348,4 +365,17 @@ func (c *analysisCollector) list() []*analyze.Analysis {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.as)
+}
+
+// helpRequested reports whether args ask for help (before any "--").
+func helpRequested(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "--h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }

@@ -38,6 +38,7 @@ func TestBuildBadFlags(t *testing.T) {
 		{[]string{"--prune-after=keep=1"}, "--prune-after"},
 		{[]string{"--label", "novalue"}, "--label"},
 		{[]string{"--timeout", "soon"}, "invalid value"},
+		{[]string{"--no-such-flag"}, "flag provided but not defined"},
 		{[]string{"--file", "Dockerfile", "--variant", "a=Dockerfile"}, "do not mix"},
 		{[]string{"a", "b"}, "at most one build context"},
 	}
@@ -56,9 +57,7 @@ func TestBuildBadFlags(t *testing.T) {
 			if !strings.Contains(errb.String(), tt.want) {
 				t.Errorf("stderr %q does not mention %q", errb.String(), tt.want)
 			}
-			// The flag package prints usage for unknown flags and bad
-			// durations; everything else is one line.
-			if tt.want != "invalid value" && strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 {
+			if strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 {
 				t.Errorf("stderr is not one line: %q", errb.String())
 			}
 		})
@@ -118,5 +117,18 @@ func TestBuildUnreadableInput(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, errb.String(), ExitUsage, tt.want)
 			}
 		})
+	}
+}
+
+func TestBuildHelp(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"build", "-h"}, strings.NewReader(""), &out, &errb); code != ExitOK {
+		t.Errorf("build -h: exit %d", code)
+	}
+	for _, want := range []string{"Usage: plimsoll build", "-variant", "-max-disk", "-cache-to"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("help lacks %q", want)
+		}
 	}
 }

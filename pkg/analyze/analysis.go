@@ -32,7 +32,9 @@ type Options struct {
 	DirDepth int
 	// Name labels the image in reports (the reference the user gave).
 	Name string
-	// Platform labels the image's platform ("linux/amd64").
+	// Platform labels the image's platform ("linux/amd64"; Image takes it
+	// from the config when empty). FromOCIStream also uses it to pick one
+	// image of a multi-platform stream.
 	Platform string
 	// StoredUncompressed says the layers are stored as plain tar (a
 	// docker-archive): the layer's own digest is never asked for (it would
@@ -246,11 +248,8 @@ type historyEntry struct {
 
 // build merges indexed layers into an Analysis.
 func build(ctx context.Context, idxs []*LayerIndex, metas []layerMeta, opt Options, start time.Time, readDone time.Time) (*Analysis, error) {
-	if len(idxs) == 0 {
-		return nil, errNoLayers
-	}
 	// Lists are never null in the JSON: a reader can range over them.
-	a := &Analysis{Image: opt.Name, Platform: opt.Platform, InefficientFiles: []InefficientFile{}}
+	a := &Analysis{Image: opt.Name, Platform: opt.Platform, Layers: []Layer{}, InefficientFiles: []InefficientFile{}}
 	labels := make([]string, len(idxs))
 	for i := range idxs {
 		labels[i] = layerLabel(i, metas[i].digest)

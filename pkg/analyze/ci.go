@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -82,6 +85,25 @@ func (r Rules) ParseDiveCI(in io.Reader) error {
 	return nil
 }
 
+// ReadRulesFile returns DefaultRules overlaid with the .dive-ci file at
+// path. A missing file is not an error (dive goes on with its defaults):
+// found is false then.
+func ReadRulesFile(path string) (r Rules, found bool, err error) {
+	r = DefaultRules()
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return r, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("CI config: %w", err)
+	}
+	defer f.Close()
+	if err := r.ParseDiveCI(f); err != nil {
+		return nil, true, fmt.Errorf("CI config %s: %w", path, err)
+	}
+	return r, true, nil
+}
+
 func disabled(v string) bool { return v == "disabled" || v == "off" }
 
 // Validate checks every enabled rule's value the way dive does (ratios
@@ -135,6 +157,15 @@ var byteRules = map[string]struct {
 	RuleMaxReclaimable:     {func(a *Analysis) int64 { return a.ReclaimableBytes }, "too many reclaimable bytes (reclaimable=%d > max=%d), over by %s"},
 }
 
+// userBytes is dive's "user size": the bytes of every layer but the first.
+func userBytes(a *Analysis) int64 {
+	var n int64
+	for _, l := range a.Layers[1:] {
+		n += l.SizeBytes
+	}
+	return n
+}
+
 // Evaluate applies validated rules to an analysis.
 func (r Rules) Evaluate(a *Analysis) *CIResult {
 	res := &CIResult{Pass: true}
@@ -156,9 +187,16 @@ func (r Rules) Evaluate(a *Analysis) *CIResult {
 			}
 		case RuleHighestUserWastedPercent:
 			t, _ := strconv.ParseFloat(v, 64)
-			if t < a.UserWastedRatio {
+			ratio := a.UserWastedRatio
+			if a.WastedBytes > 0 && len(a.Layers) > 0 && userBytes(a) == 0 {
+				// The layers above the base add no bytes (only
+				// deletions): dive divides by zero, gets +Inf, and
+				// the rule fails. The JSON keeps 0 (JSON has no Inf).
+				ratio = math.Inf(1)
+			}
+			if t < ratio {
 				rr.Status = "fail"
-				rr.Message = fmt.Sprintf("too many bytes wasted, relative to the user bytes added (%%-user-wasted-bytes=%v > threshold=%v), over by %.4f", a.UserWastedRatio, t, a.UserWastedRatio-t)
+				rr.Message = fmt.Sprintf("too many bytes wasted, relative to the user bytes added (%%-user-wasted-bytes=%v > threshold=%v), over by %.4f", ratio, t, ratio-t)
 			}
 		case RuleHighestWastedBytes, RuleMaxSize, RuleMaxReclaimable:
 			t, _ := humanize.ParseBytes(v)

@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -89,5 +91,67 @@ func TestRulesValidateAndEvaluate(t *testing.T) {
 	}
 	if !strings.Contains(msg, "over by 221 kB") {
 		t.Errorf("maxSize message = %q, want how much over", msg)
+	}
+}
+
+// TestUserWastedNoUserBytes: when the layers above the base add no bytes
+// (they only delete), dive's user-wasted ratio is wasted/0: +Inf when
+// something is wasted, and its rule fails; NaN when nothing is, and it
+// passes. The JSON ratio stays 0 either way.
+func TestUserWastedNoUserBytes(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name   string
+		layers [][]byte
+		pass   bool
+	}{
+		{"deletion only", [][]byte{layerTar(t, file("a", "12345")), layerTar(t, whiteout(".wh.a"))}, false},
+		{"nothing wasted", [][]byte{layerTar(t, file("a", "12345")), layerTar(t, dir("d"))}, true},
+	} {
+		a := analyzeImage(t, mkImage(t, tt.layers...))
+		if a.UserWastedRatio != 0 {
+			t.Errorf("%s: user_wasted_ratio = %v, want 0 in the JSON", tt.name, a.UserWastedRatio)
+		}
+		r := DefaultRules()
+		r[RuleLowestEfficiency] = "disabled"
+		res := r.Evaluate(a)
+		if res.Pass != tt.pass {
+			t.Errorf("%s: pass = %v, want %v (%+v)", tt.name, res.Pass, tt.pass, res.Rules)
+		}
+		if !tt.pass && !strings.Contains(res.Rules[0].Message, "+Inf") {
+			t.Errorf("%s: message %q does not say +Inf as dive does", tt.name, res.Rules[0].Message)
+		}
+	}
+}
+
+func TestReadRulesFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good")
+	os.WriteFile(good, []byte("rules:\n  lowestEfficiency: 0.5\n"), 0o644)
+	bad := filepath.Join(dir, "bad")
+	os.WriteFile(bad, []byte("rules: ["), 0o644)
+	tests := []struct {
+		name, path string
+		found      bool
+		eff        string // lowestEfficiency after reading; "" when an error is expected
+		err        string
+	}{
+		{"missing: dive's defaults", filepath.Join(dir, "none"), false, "0.9", ""},
+		{"overrides", good, true, "0.5", ""},
+		{"not YAML", bad, true, "", "CI config " + bad},
+		{"a directory", dir, false, "", "CI config"},
+	}
+	for _, tt := range tests {
+		r, found, err := ReadRulesFile(tt.path)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s: err = %v, want %q", tt.name, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || found != tt.found || r[RuleLowestEfficiency] != tt.eff {
+			t.Errorf("%s: found %v, lowestEfficiency %q, err %v; want %v, %q", tt.name, found, r[RuleLowestEfficiency], err, tt.found, tt.eff)
+		}
 	}
 }

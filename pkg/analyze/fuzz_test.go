@@ -133,6 +133,21 @@ func FuzzMerge(f *testing.F) {
 		if a.Efficiency < 0 || a.Efficiency > 1 {
 			t.Fatalf("efficiency %v outside 0-1", a.Efficiency)
 		}
+		// The per-layer and per-category views of the reclaimable bytes
+		// add up to the total (docs/reports.md says they do).
+		var byLayer, byCategory int64
+		for _, l := range a.Layers {
+			byLayer += l.ReclaimableBytes
+		}
+		for _, c := range a.Waste {
+			byCategory += c.ReclaimableBytes
+			if c.ReclaimableBytes > c.Bytes {
+				t.Fatalf("category %s: reclaimable %d > bytes %d", c.Category, c.ReclaimableBytes, c.Bytes)
+			}
+		}
+		if byLayer != a.ReclaimableBytes || byCategory != a.ReclaimableBytes {
+			t.Fatalf("reclaimable %d, but layers sum to %d and categories to %d", a.ReclaimableBytes, byLayer, byCategory)
+		}
 	})
 }
 

@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +17,8 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
+
+	"github.com/plimsoll/plimsoll/pkg/image"
 )
 
 func gz(t testing.TB, b []byte) []byte {
@@ -37,6 +41,7 @@ type rawLayer struct {
 	mediaType string // "" = gzip OCI layer
 	omit      bool   // leave the blob out of the stream
 	badName   bool   // store it under a wrong digest name
+	damage    bool   // store it with bytes in the middle overwritten
 }
 
 // rawOCIStream writes an OCI layout tar around arbitrary layer blobs, with
@@ -81,6 +86,12 @@ func rawOCIStream(t testing.TB, layers ...rawLayer) []byte {
 			add("blobs/sha256/"+sha(l.blob), gz(t, []byte("tampered")))
 			continue
 		}
+		if l.damage {
+			b := bytes.Clone(l.blob)
+			copy(b[len(b)/2:], "XXXXXXXX")
+			add("blobs/sha256/"+sha(l.blob), b)
+			continue
+		}
 		add("blobs/sha256/"+sha(l.blob), l.blob)
 	}
 	tw.Close()
@@ -118,6 +129,7 @@ func TestHostileInput(t *testing.T) {
 		{"corrupt gzip", []rawLayer{{blob: corrupt}}, []string{"layer 0", "corrupt gzip", "sha256:" + sha(corrupt)}},
 		{"truncated blob", []rawLayer{{blob: truncatedGz}}, []string{"layer 0", "big", "truncated"}},
 		{"digest mismatch", []rawLayer{{blob: good, badName: true}}, []string{"digest mismatch"}},
+		{"damaged blob", []rawLayer{{blob: truncatedGz, damage: true}}, []string{"digest mismatch", "sha256:" + sha(truncatedGz), "corrupt or tampered"}},
 		{"missing blob", []rawLayer{{blob: good}, {blob: gz(t, layerTar(t, file("x", "y"))), omit: true}}, []string{"layer 1", "missing blob"}},
 		{"unknown media type", []rawLayer{{blob: good, mediaType: "application/x-cake"}}, []string{"layer 0", "unknown layer media type"}},
 		{"dot-dot entry", []rawLayer{{blob: gz(t, layerTar(t, file("a/../../etc/passwd", "x")))}}, []string{"layer 0", `"a/../../etc/passwd"`, ".."}},
@@ -130,21 +142,67 @@ func TestHostileInput(t *testing.T) {
 		{"whiteout for a path that never existed", []rawLayer{{blob: good}, {blob: gz(t, layerTar(t, whiteout(".wh.ghost")))}}, []string{"layer 1", `".wh.ghost"`, "no lower layer has"}},
 		{"not a tar", []rawLayer{{blob: gz(t, bytes.Repeat([]byte("junk"), 200))}}, []string{"layer 0"}},
 	}
+	// Each image goes through both readers: FromOCIStream on the tar, and
+	// Image on the same files unpacked as an OCI layout directory.
+	paths := []struct {
+		name    string
+		analyze func(t *testing.T, stream []byte) (*Analysis, error)
+	}{
+		{"stream", func(t *testing.T, stream []byte) (*Analysis, error) {
+			return FromOCIStream(context.Background(), bytes.NewReader(stream), Options{})
+		}},
+		{"layout", func(t *testing.T, stream []byte) (*Analysis, error) {
+			dir := untar(t, stream)
+			srcs, err := image.Open(context.Background(), "oci-layout://"+dir, image.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return Image(context.Background(), srcs[0].Image, Options{})
+		}},
+	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			stream := rawOCIStream(t, tt.layers...)
-			a, err := FromOCIStream(context.Background(), bytes.NewReader(stream), Options{})
-			if err == nil {
-				t.Fatalf("no error; analysis %+v", a)
-			}
-			t.Log(err)
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
+		for _, p := range paths {
+			t.Run(tt.name+"/"+p.name, func(t *testing.T) {
+				t.Parallel()
+				a, err := p.analyze(t, rawOCIStream(t, tt.layers...))
+				if err == nil {
+					t.Fatalf("no error; analysis %+v", a)
 				}
-			}
-		})
+				t.Log(err)
+				for _, w := range tt.want {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q does not mention %q", err, w)
+					}
+				}
+			})
+		}
+	}
+}
+
+// untar unpacks a tar of regular files into a fresh directory.
+func untar(t *testing.T, data []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	tr := tar.NewReader(bytes.NewReader(data))
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return dir
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(hdr.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -187,5 +245,41 @@ func TestLayoutDigestMismatch(t *testing.T) {
 	_, err = Image(context.Background(), limg, Options{})
 	if err == nil || !strings.Contains(err.Error(), "digest mismatch") || !strings.Contains(err.Error(), "layer 0") {
 		t.Fatalf("err = %v, want a digest mismatch on layer 0", err)
+	}
+}
+
+// failingReader returns data, then err: a connection that drops.
+type failingReader struct {
+	data []byte
+	err  error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+// TestReadErrorIsNotCorruption: when reading the stored blob fails (a
+// dropped connection, a cancelled context), the error says so, and does
+// not blame the data.
+func TestReadErrorIsNotCorruption(t *testing.T) {
+	t.Parallel()
+	layer := layerTar(t, file("big", strings.Repeat("abcdefgh", 1<<16)))
+	dropped := errors.New("read tcp 127.0.0.1:1: connection reset by peer")
+	for name, blob := range map[string][]byte{"gzip": gz(t, layer), "zstd": zst(t, layer), "plain": layer} {
+		for _, cause := range []error{dropped, context.Canceled} {
+			zr, _, err := Decompress(&failingReader{data: blob[:len(blob)/2], err: cause})
+			if err == nil {
+				_, err = ReadLayer(zr, "layer 0")
+				zr.Close()
+			}
+			if !errors.Is(err, cause) || strings.Contains(err.Error(), "corrupt") {
+				t.Errorf("%s, %v: err = %v, want the read error and no talk of corruption", name, cause, err)
+			}
+		}
 	}
 }

@@ -29,9 +29,6 @@ func Image(ctx context.Context, img v1.Image, opt Options) (*Analysis, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing layers: %w", err)
 	}
-	if len(layers) == 0 {
-		return nil, errNoLayers
-	}
 	diffIDs := cfg.RootFS.DiffIDs
 	if len(diffIDs) != len(layers) {
 		return nil, fmt.Errorf("image config lists %d diff_ids for %d layers", len(diffIDs), len(layers))
@@ -49,19 +46,24 @@ func Image(ctx context.Context, img v1.Image, opt Options) (*Analysis, error) {
 	}
 
 	metas := make([]layerMeta, len(layers))
+	anyStored := false
 	for i, l := range layers {
 		m := layerMeta{diffID: diffIDs[i].String(), createdBy: created[i]}
 		if mt, err := l.MediaType(); err == nil {
 			m.mediaType = string(mt)
 		}
-		if opt.StoredUncompressed {
+		switch _, stored := l.(StoredBlob); {
+		case stored:
+			// Digest and size are learnt while reading the blob.
+			anyStored = true
+		case opt.StoredUncompressed:
 			// go-containerregistry reports these as gzip layers; they
 			// are plain tar.
 			m.digest = m.diffID
 			if KnownLayerMediaType(m.mediaType) {
 				m.mediaType = "application/vnd.docker.image.rootfs.diff.tar"
 			}
-		} else {
+		default:
 			d, err := l.Digest()
 			if err != nil {
 				return nil, fmt.Errorf("%s: reading digest: %w", layerLabel(i, ""), err)
@@ -81,6 +83,14 @@ func Image(ctx context.Context, img v1.Image, opt Options) (*Analysis, error) {
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
 				return err
+			}
+			if sb, ok := l.(StoredBlob); ok {
+				idx, digest, size, err := readStoredLayer(gctx, sb, metas[i], layerLabel(i, metas[i].diffID))
+				if err != nil {
+					return err
+				}
+				idxs[i], metas[i].digest, metas[i].compressed = idx, digest, size
+				return nil
 			}
 			label := layerLabel(i, metas[i].digest)
 			idx, stored, err := readImageLayer(gctx, l, opt.StoredUncompressed, metas[i], label)
@@ -102,9 +112,9 @@ func Image(ctx context.Context, img v1.Image, opt Options) (*Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !opt.StoredUncompressed {
-		// (For a stored-uncompressed image, the digest would make
-		// go-containerregistry compress every layer.)
+	if !opt.StoredUncompressed && !anyStored {
+		// (For the others, naming the manifest would mean compressing or
+		// hashing every layer again.)
 		if d, err := img.Digest(); err == nil {
 			a.Digest = d.String()
 		}
@@ -137,18 +147,74 @@ func readImageLayer(ctx context.Context, l v1.Layer, uncompressed bool, m layerM
 	vr := newVerifier(ctxReader{ctx, rc}, want)
 	idx, err := readLayerBlob(vr, label)
 	if err != nil {
-		// A blob that does not decompress or parse is most often a
-		// damaged one: when the rest of it does not match its digest,
-		// say that first.
-		if verr := vr.finish(); errors.Is(verr, ErrDigestMismatch) {
-			return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("%w (reading it failed: %v)", verr, err)}
-		}
-		return nil, 0, err
+		return nil, 0, blame(err, vr, label)
 	}
 	if err := vr.finish(); err != nil {
 		return nil, 0, &LayerError{Layer: label, Err: err}
 	}
 	return idx, vr.n, nil
+}
+
+// StoredBlob is a layer that can be read as it is stored before its digest
+// is known: a docker save archive names layers by diff_id only, and
+// go-containerregistry would hash every layer to name them. Image reads
+// such a layer once: the digest and size of what it read become the
+// layer's, and the uncompressed stream is verified against the diff_id.
+type StoredBlob interface {
+	StoredBlob() (rc io.ReadCloser, size int64, err error)
+}
+
+// readStoredLayer reads a StoredBlob layer and returns its index, the
+// stored blob's digest and size.
+func readStoredLayer(ctx context.Context, sb StoredBlob, m layerMeta, label string) (*LayerIndex, string, int64, error) {
+	if !KnownLayerMediaType(m.mediaType) {
+		return nil, "", 0, &LayerError{Layer: label, Err: fmt.Errorf("unknown layer media type %q", m.mediaType)}
+	}
+	rc, _, err := sb.StoredBlob()
+	if err != nil {
+		return nil, "", 0, &LayerError{Layer: label, Err: fmt.Errorf("missing blob: %w", err)}
+	}
+	defer rc.Close()
+	stored := newVerifier(ctxReader{ctx, rc}, "")
+	zr, comp, err := Decompress(stored)
+	if err != nil {
+		return nil, "", 0, &LayerError{Layer: label, Err: err}
+	}
+	defer zr.Close()
+	// The diff_id covers the uncompressed stream: for a plain tar that is
+	// the stored one, hashed once.
+	var tr io.Reader = zr
+	uncompressed := stored
+	if comp == Uncompressed {
+		stored.want = m.diffID
+	} else {
+		uncompressed = newVerifier(zr, m.diffID)
+		tr = uncompressed
+	}
+	idx, err := indexTar(tr, label)
+	if err != nil {
+		return nil, "", 0, blame(err, uncompressed, label)
+	}
+	if err := uncompressed.finish(); err != nil {
+		return nil, "", 0, &LayerError{Layer: label, Err: fmt.Errorf("diff_id: %w", err)}
+	}
+	if err := stored.finish(); err != nil {
+		return nil, "", 0, &LayerError{Layer: label, Err: err}
+	}
+	return idx, stored.digest(), stored.n, nil
+}
+
+// blame returns err, the failure to read a blob, unless the rest of the
+// blob does not match its digest: a blob that does not decompress or parse
+// is most often a damaged one, and then that is said first.
+func blame(err error, v *verifier, label string) error {
+	verr := v.finish()
+	if !errors.Is(verr, ErrDigestMismatch) {
+		return err
+	}
+	le := &LayerError{Layer: label, Err: err}
+	errors.As(err, &le)
+	return &LayerError{Layer: label, Entry: le.Entry, Err: fmt.Errorf("%w; reading it failed: %v", verr, le.Err)}
 }
 
 // ErrDigestMismatch is the error (wrapped) for a blob whose content does
@@ -178,12 +244,15 @@ func (v *verifier) finish() error {
 	if _, err := io.Copy(io.Discard, v); err != nil {
 		return fmt.Errorf("reading blob: %w", truncated(err))
 	}
-	got := "sha256:" + hex.EncodeToString(v.h.Sum(nil))
+	got := v.digest()
 	if strings.HasPrefix(v.want, "sha256:") && got != v.want {
 		return fmt.Errorf("%w: the blob's content is %s, the manifest says %s (corrupt or tampered blob)", ErrDigestMismatch, got, v.want)
 	}
 	return nil
 }
+
+// digest is the sha256 digest of what was read so far.
+func (v *verifier) digest() string { return "sha256:" + hex.EncodeToString(v.h.Sum(nil)) }
 
 // ctxReader stops reading when ctx is done.
 type ctxReader struct {

@@ -106,7 +106,8 @@ var (
 // Decompress sniffs r and returns a reader of the uncompressed tar stream.
 // Close releases decoder resources; it does not close r.
 func Decompress(r io.Reader) (io.ReadCloser, Compression, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	src := &errSource{r: r}
+	br := bufio.NewReaderSize(src, 64<<10)
 	head, err := br.Peek(4)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, "", fmt.Errorf("reading layer: %w", err)
@@ -118,27 +119,44 @@ func Decompress(r io.Reader) (io.ReadCloser, Compression, error) {
 			return nil, Gzip, fmt.Errorf("corrupt gzip stream: %w", err)
 		}
 		zr.Multistream(true)
-		return annotated{zr, "gzip"}, Gzip, nil
+		return annotated{zr, "gzip", src}, Gzip, nil
 	case bytes.HasPrefix(head, zstdMagic):
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<27), zstd.WithDecoderMaxMemory(1<<31))
 		if err != nil {
 			return nil, Zstd, fmt.Errorf("corrupt zstd stream: %w", err)
 		}
-		return annotated{zstdCloser{zr}, "zstd"}, Zstd, nil
+		return annotated{zstdCloser{zr}, "zstd", src}, Zstd, nil
 	default:
 		return io.NopCloser(br), Uncompressed, nil
 	}
 }
 
-// annotated says which decompressor failed.
+// errSource remembers the error its reader returned, so that a failure
+// to read the stored blob (a network error, a cancelled context) is not
+// taken for corrupt data.
+type errSource struct {
+	r   io.Reader
+	err error
+}
+
+func (s *errSource) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		s.err = err
+	}
+	return n, err
+}
+
+// annotated says which decompressor failed on the data.
 type annotated struct {
 	rc   io.ReadCloser
 	kind string
+	src  *errSource
 }
 
 func (a annotated) Read(p []byte) (int, error) {
 	n, err := a.rc.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) {
+	if err != nil && !errors.Is(err, io.EOF) && (a.src.err == nil || !errors.Is(err, a.src.err)) {
 		err = fmt.Errorf("corrupt %s stream: %w", a.kind, err)
 	}
 	return n, err

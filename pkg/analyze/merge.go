@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -365,5 +364,3 @@ func (t *fsTree) dirSizes(depth int) []DirSize {
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
 }
-
-var errNoLayers = errors.New("image has no layers")

@@ -10,12 +10,12 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"runtime"
-	"sort"
 	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/plimsoll/plimsoll/pkg/image"
 )
 
 // maxJSONBlob bounds the manifests, indexes and configs kept in memory.
@@ -97,9 +97,6 @@ func FromOCIStream(ctx context.Context, r io.Reader, opt Options) (*Analysis, er
 	}
 	if err := json.Unmarshal(cfgBlob.json, &cfg); err != nil {
 		return nil, fmt.Errorf("reading OCI stream: config %s: %w", mf.Config.Digest, err)
-	}
-	if len(mf.Layers) == 0 {
-		return nil, errNoLayers
 	}
 	created := historyFor(cfg.History, len(mf.Layers))
 	idxs := make([]*LayerIndex, len(mf.Layers))
@@ -206,11 +203,16 @@ func readLayerBlob(r io.Reader, label string) (*LayerIndex, error) {
 		return nil, &LayerError{Layer: label, Err: err}
 	}
 	defer zr.Close()
-	idx, err := ReadLayer(zr, label)
+	return indexTar(zr, label)
+}
+
+// indexTar indexes an uncompressed layer stream and reads it to its end.
+func indexTar(r io.Reader, label string) (*LayerIndex, error) {
+	idx, err := ReadLayer(r, label)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := io.Copy(io.Discard, zr); err != nil {
+	if _, err := io.Copy(io.Discard, r); err != nil {
 		return nil, &LayerError{Layer: label, Err: fmt.Errorf("reading past the end of the tar: %w", truncated(err))}
 	}
 	return idx, nil
@@ -265,39 +267,13 @@ func pickManifest(blobs map[string]*streamBlob, indexJSON []byte, platform strin
 	if len(cands) == 0 {
 		return nil, "", "", errors.New("index.json lists no image manifest")
 	}
-	chosen := -1
-	switch {
-	case platform != "":
-		want, err := v1.ParsePlatform(platform)
-		if err != nil {
-			return nil, "", "", fmt.Errorf("platform %q: %w", platform, err)
-		}
-		for i, c := range cands {
-			if c.platform == "" {
-				continue
-			}
-			if got, err := v1.ParsePlatform(c.platform); err == nil && got.Satisfies(*want) {
-				chosen = i
-				break
-			}
-		}
-	case len(cands) == 1:
-		chosen = 0
-	default:
-		for i, c := range cands {
-			if strings.HasPrefix(c.platform+"/", "linux/"+runtime.GOARCH+"/") {
-				chosen = i
-				break
-			}
-		}
+	platforms := make([]string, len(cands))
+	for i, c := range cands {
+		platforms[i] = c.platform
 	}
-	if chosen < 0 {
-		var ps []string
-		for _, c := range cands {
-			ps = append(ps, c.platform)
-		}
-		sort.Strings(ps)
-		return nil, "", "", fmt.Errorf("no image for platform %q among %s", platform, strings.Join(ps, ", "))
+	chosen, err := image.ChoosePlatform(platforms, platform)
+	if err != nil {
+		return nil, "", "", err
 	}
 	d := cands[chosen].desc
 	b := blobs[d.Digest.String()]

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/klauspost/compress/zstd"
 )
 
 // TestZstdLayers reads zstd-compressed layers, through Image and through
@@ -55,4 +56,20 @@ func TestZstdLayers(t *testing.T) {
 	if g.Efficiency != a.Efficiency || g.WastedBytes != a.WastedBytes || g.SizeBytes != a.SizeBytes {
 		t.Errorf("gzip and zstd differ: %v/%d/%d vs %v/%d/%d", g.Efficiency, g.WastedBytes, g.SizeBytes, a.Efficiency, a.WastedBytes, a.SizeBytes)
 	}
+}
+
+func zst(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, err := zstd.NewWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -297,9 +297,12 @@ func plan(o *BuildOptions) (*buildPlan, error) {
 			return nil, inputErrorf("--variant %s given twice", v.Name)
 		}
 		seen[v.Name] = true
+		// A relative Dockerfile is looked for in the build context first
+		// (--variant multi=Dockerfile means CONTEXT/Dockerfile), then in
+		// the working directory.
 		path := v.Dockerfile
-		if _, err := os.Stat(path); err != nil && !filepath.IsAbs(path) {
-			if _, err2 := os.Stat(filepath.Join(o.ContextDir, path)); err2 == nil {
+		if !filepath.IsAbs(path) {
+			if _, err := os.Stat(filepath.Join(o.ContextDir, path)); err == nil {
 				path = filepath.Join(o.ContextDir, path)
 			}
 		}

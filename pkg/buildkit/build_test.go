@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -397,7 +398,8 @@ func TestOCIOutputs(t *testing.T) {
 	dir := btContext(t, map[string]string{"Dockerfile": "FROM busybox\nRUN dd if=/dev/urandom of=/r bs=1k count=300 2>/dev/null\nRUN echo " + t.Name() + " > /n\n"})
 	out := t.TempDir()
 	layoutDir, archive := filepath.Join(out, "layout"), filepath.Join(out, "img.tar")
-	rep := btMustBuild(t, b.Client, buildkit.BuildOptions{ContextDir: dir, Contexts: btBase(t, "busybox"), Outputs: []buildflags.Output{
+	progress := &btLog{}
+	rep := btMustBuild(t, b.Client, buildkit.BuildOptions{ContextDir: dir, Contexts: btBase(t, "busybox"), Progress: "rawjson", ProgressOut: progress, Outputs: []buildflags.Output{
 		{Type: buildflags.OutputOCILayout, Path: layoutDir}, {Type: buildflags.OutputOCIArchive, Path: archive},
 	}})
 	v := rep.Variants[0]
@@ -416,6 +418,12 @@ func TestOCIOutputs(t *testing.T) {
 	}
 	if len(v.Outputs) != 2 || v.Outputs[0].Type != report.OutputOCILayout || v.Outputs[1].Type != report.OutputOCIArchive || v.Outputs[1].Path != archive {
 		t.Errorf("outputs %+v", v.Outputs)
+	}
+	// --progress rawjson writes BuildKit's status stream as JSON lines.
+	first, _, _ := strings.Cut(progress.String(), "\n")
+	var ss client.SolveStatus
+	if err := json.Unmarshal([]byte(first), &ss); err != nil || len(ss.Vertexes)+len(ss.Statuses)+len(ss.Logs) == 0 {
+		t.Errorf("rawjson progress line %q: %v", first, err)
 	}
 }
 

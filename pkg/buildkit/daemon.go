@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -159,7 +160,8 @@ func StartDaemon(ctx context.Context, o DaemonOptions) (*Daemon, error) {
 	if os.Geteuid() != 0 && !hasFlag(o.ExtraArgs, "--rootless") {
 		return nil, errors.New("a private buildkitd needs root here: run as root, or pass --builder ADDR to use a running builder")
 	}
-	tmp, err := os.MkdirTemp("", "plimsoll-buildkitd-")
+	removeStale(os.TempDir(), time.Minute, runc)
+	tmp, err := os.MkdirTemp("", tempPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("making buildkitd's folder: %w", err)
 	}
@@ -185,6 +187,14 @@ func StartDaemon(ctx context.Context, o DaemonOptions) (*Daemon, error) {
 	if err := os.MkdirAll(d.root, 0o700); err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("making buildkitd root: %w", err)
+	}
+	if !d.ownRoot {
+		// tmp/root always leads to the root, so that removeStale finds
+		// the lock of a running daemon whatever its root.
+		if err := os.Symlink(d.root, filepath.Join(tmp, "root")); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
 	}
 	cfg := filepath.Join(tmp, "buildkitd.toml")
 	if err := os.WriteFile(cfg, []byte(o.Config), 0o600); err != nil {
@@ -338,12 +348,13 @@ func (d *Daemon) stop() error {
 // deleteContainers force-deletes (kills, then removes with their cgroups)
 // the runc containers whose bundles are still in the daemon's root. After a
 // graceful stop there are none.
-func (d *Daemon) deleteContainers() error {
-	bundles, _ := filepath.Glob(filepath.Join(d.root, "runc-*", "executor", "*", "config.json"))
+func (d *Daemon) deleteContainers() error { return deleteContainers(d.root, d.runc) }
+
+func deleteContainers(root, runc string) error {
+	bundles, _ := filepath.Glob(filepath.Join(root, "runc-*", "executor", "*", "config.json"))
 	if len(bundles) == 0 {
 		return nil
 	}
-	runc := d.runc
 	if runc == "" {
 		runc = "runc"
 	}
@@ -358,6 +369,65 @@ func (d *Daemon) deleteContainers() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// tempPrefix names the temporary folders of private buildkitds.
+const tempPrefix = "plimsoll-buildkitd-"
+
+// removeStale removes what private buildkitds of processes that died
+// without Close (SIGKILL, a crashed test binary) left in dir: their build
+// containers, mounts and folders. A folder is stale when no running
+// buildkitd holds its buildkitd.lock or answers on its socket, and either
+// a buildkitd has run there (its lock file or socket is left) or it is
+// older than minAge (a daemon that is starting has neither yet). Best
+// effort: it never fails.
+func removeStale(dir string, minAge time.Duration, runc string) {
+	ents, _ := filepath.Glob(filepath.Join(dir, tempPrefix+"*"))
+	for _, tmp := range ents {
+		fi, err := os.Lstat(tmp)
+		if err != nil || !fi.IsDir() {
+			continue
+		}
+		root := filepath.Join(tmp, "root")
+		lock := filepath.Join(root, "buildkitd.lock")
+		sock := filepath.Join(tmp, "buildkitd.sock")
+		if inUse(lock) || answers(sock) {
+			continue
+		}
+		_, lerr := os.Stat(lock)
+		_, serr := os.Stat(sock)
+		if lerr != nil && serr != nil && time.Since(fi.ModTime()) < minAge {
+			continue
+		}
+		if deleteContainers(root, runc) == nil && unmountUnder(tmp) == nil {
+			_ = os.RemoveAll(tmp)
+		}
+	}
+}
+
+// answers reports whether something listens on the unix socket sock.
+func answers(sock string) bool {
+	c, err := net.DialTimeout("unix", sock, time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// inUse reports whether a running buildkitd holds the lock file (it keeps
+// an flock on it while it runs). A missing lock file is not in use.
+func inUse(lock string) bool {
+	f, err := os.Open(lock)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		return true
+	}
+	_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	return false
 }
 
 // unmountUnder unmounts every mount point at or below dir, deepest first.

@@ -447,8 +447,10 @@ func (w *startWatcher) Write(p []byte) (int, error) {
 
 // TestCLIInterruptLeavesNothing runs `plimsoll build` (daemonless) in its
 // own process group, sends SIGINT to the group while a RUN step is running,
-// as a terminal's Ctrl-C does, and checks that plimsoll exits and leaves no
-// buildkitd, no mount and no state folder behind.
+// as a terminal's Ctrl-C does (and SIGTERM, as a CI runner cancelling a job
+// does), and checks that plimsoll exits and leaves no buildkitd, no mount
+// and no state folder behind. It also checks that an unreachable --builder
+// fails within seconds with one line naming the address.
 func TestCLIInterruptLeavesNothing(t *testing.T) {
 	busybox := testenv.BaseImage(t, "busybox")
 	bin := filepath.Join(t.TempDir(), "plimsoll")
@@ -461,6 +463,31 @@ func TestCLIInterruptLeavesNothing(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/plimsoll: %v\n%s", err, out)
 	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) { interruptCLI(t, bin, busybox, sig) })
+	}
+	t.Run("unreachable builder", func(t *testing.T) {
+		const addr = "tcp://127.0.0.1:1"
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM busybox\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		out, err := exec.Command(bin, "build", "--builder", addr, dir).CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Errorf("plimsoll build --builder %s: %v, want exit 1", addr, err)
+		}
+		if msg := strings.TrimSpace(string(out)); strings.Count(msg, "\n") != 0 || !strings.Contains(msg, addr) {
+			t.Errorf("want one line naming %s, got:\n%s", addr, out)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Errorf("took %s to fail", took)
+		}
+	})
+}
+
+func interruptCLI(t *testing.T, bin, busybox string, sig syscall.Signal) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM busybox\nRUN echo step-$((40+2)) && sleep 300\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -519,7 +546,12 @@ func TestCLIInterruptLeavesNothing(t *testing.T) {
 	if daemonPID == 0 || daemonRoot == "" {
 		t.Fatalf("no buildkitd child of plimsoll found (children %v)", kids)
 	}
-	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+	var steps []int
+	bundles, _ := filepath.Glob(filepath.Join(daemonRoot, "runc-*", "executor", "*", "config.json"))
+	for _, b := range bundles {
+		steps = append(steps, inCgroup("/buildkit/"+filepath.Base(filepath.Dir(b)))...)
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, sig); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -528,13 +560,31 @@ func TestCLIInterruptLeavesNothing(t *testing.T) {
 			t.Errorf("interrupted plimsoll build exited 0")
 		}
 	case <-time.After(30 * time.Second):
-		t.Fatalf("plimsoll did not exit within 30s of SIGINT:\n%s", out.String())
+		t.Fatalf("plimsoll did not exit within 30s of %v:\n%s", sig, out.String())
 	}
-	if err := syscall.Kill(daemonPID, 0); !errors.Is(err, syscall.ESRCH) {
-		t.Errorf("buildkitd pid %d still exists after Ctrl-C (%v)", daemonPID, err)
+	if sig == syscall.SIGKILL {
+		// plimsoll had no chance to Close: buildkitd gets SIGTERM as its
+		// parent-death signal and stops by itself, but the running step's
+		// container, its mounts and the folder stay until the next private
+		// buildkitd starts and removes them as stale.
+		deadline := time.Now().Add(20 * time.Second)
+		for syscall.Kill(daemonPID, 0) == nil && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		assertNoProcess(t, daemonPID)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		next, err := buildkit.StartDaemon(ctx, buildkit.DaemonOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := next.Close(); err != nil {
+			t.Error(err)
+		}
 	}
-	if left := childrenOf(daemonPID); len(left) > 0 {
-		t.Errorf("processes of buildkitd left: %v", left)
+	assertNoProcess(t, daemonPID)
+	for _, p := range append(childrenOf(daemonPID), steps...) {
+		assertNoProcess(t, p)
 	}
 	ms, err := mountinfo.GetMounts(mountinfo.PrefixFilter(daemonRoot))
 	if err != nil {

@@ -168,9 +168,21 @@ func (p *progress) run(ctx context.Context, ch chan *client.SolveStatus) error {
 		_, err := d.UpdateFrom(context.WithoutCancel(ctx), dch)
 		done <- err
 	}()
+	var displayErr error
+	displaying := true
 	for ss := range ch {
 		p.tracker.update(ss)
-		dch <- ss
+		if !displaying {
+			continue // keep draining: Solve must never block on its status channel
+		}
+		select {
+		case dch <- ss:
+		case displayErr = <-done:
+			displaying = false
+		}
+	}
+	if !displaying {
+		return displayErr
 	}
 	close(dch)
 	return <-done

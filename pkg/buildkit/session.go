@@ -172,7 +172,7 @@ func layoutDigest(dir, tag, dgst string) (string, error) {
 	if d, ok := tagged("latest"); ok {
 		return d, nil
 	}
-	return "", fmt.Errorf("OCI layout %s holds %d images: pick one with oci-layout://DIR:TAG or @sha256:...", dir, len(idx.Manifests))
+	return "", fmt.Errorf("OCI layout %s holds %d images: pick one with oci-layout://DIR:TAG or oci-layout://DIR@sha256:HEX", dir, len(idx.Manifests))
 }
 
 // sessionAttachable is what a solve's session offers the builder.

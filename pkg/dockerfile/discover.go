@@ -51,13 +51,14 @@ func Discover(paths []string) ([]string, error) {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("%s: no such file or folder", root)
 			}
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", root, unwrapPath(err))
 		}
 		if !st.IsDir() {
 			add(filepath.Clean(root))
 			continue
 		}
 		n := len(out)
+		var broken []string
 		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return fmt.Errorf("searching %s: %w", root, err)
@@ -77,12 +78,17 @@ func Discover(paths []string) ([]string, error) {
 				// A symlinked Dockerfile counts when it points at a file.
 				if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 					add(p)
+				} else if err != nil {
+					broken = append(broken, p)
 				}
 			}
 			return nil
 		})
 		if err != nil {
 			return nil, err
+		}
+		if len(out) == n && len(broken) > 0 {
+			return nil, fmt.Errorf("%s: no Dockerfile found; %s is a symlink to nothing", root, broken[0])
 		}
 		if len(out) == n {
 			return nil, fmt.Errorf("%s: no Dockerfile found (looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)", root)

@@ -45,4 +45,13 @@ func TestDiscover(t *testing.T) {
 	if _, err := Discover([]string{empty}); err == nil || !strings.Contains(err.Error(), "no Dockerfile") {
 		t.Errorf("empty folder: %v", err)
 	}
+	if err := os.Symlink(filepath.Join(empty, "nowhere"), filepath.Join(empty, "Dockerfile")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Discover([]string{empty}); err == nil || !strings.Contains(err.Error(), "symlink to nothing") {
+		t.Errorf("only a dangling Dockerfile: %v", err)
+	}
+	if _, err := Discover([]string{filepath.Join(dir, "Dockerfile", "x")}); err == nil || strings.HasPrefix(err.Error(), "stat ") {
+		t.Errorf("path through a file: %v", err)
+	}
 }

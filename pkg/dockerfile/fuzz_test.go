@@ -27,7 +27,7 @@ func FuzzRequirements(f *testing.F) {
 		}
 		// An include of itself and of a sibling must not loop.
 		os.WriteFile(filepath.Join(dir, "other.txt"), data, 0o644)
-		rs, err := ReadRequirements(p)
+		rs, err := ReadRequirements("", p)
 		if err != nil {
 			if CheckText(data) != nil {
 				return

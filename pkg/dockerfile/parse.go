@@ -1,9 +1,12 @@
 package dockerfile
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"unicode/utf8"
@@ -44,26 +47,73 @@ var ErrBinary = errors.New("not a text file")
 const MaxFileSize = 16 << 20
 
 // ReadFile reads a Dockerfile and refuses what cannot be one: a folder, a
-// file over MaxFileSize, or binary content (NUL bytes, invalid UTF-8).
+// device or pipe (which would block or never end), a file over
+// MaxFileSize, or binary content (NUL bytes, invalid UTF-8).
 func ReadFile(path string) ([]byte, error) {
-	st, err := os.Stat(path)
+	data, err := readText(path, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("reading Dockerfile: %w", err)
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("reading Dockerfile %s: is a folder", path)
-	}
-	if st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("reading Dockerfile %s: %d bytes is too large for a Dockerfile (limit %d)", path, st.Size(), MaxFileSize)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading Dockerfile: %w", err)
-	}
-	if err := CheckText(data); err != nil {
 		return nil, fmt.Errorf("reading Dockerfile %s: %w", path, err)
 	}
 	return data, nil
+}
+
+// readText reads a regular text file of at most limit bytes. The limit is
+// applied while reading too, for files whose size stat does not know
+// (/proc) or that grow.
+func readText(path string, limit int64) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if st.IsDir() {
+		return nil, errors.New("is a folder")
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", fileType(st.Mode()))
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%d bytes is too large (limit %d)", st.Size(), limit)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than the limit of %d bytes", limit)
+	}
+	if err := CheckText(data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// unwrapPath drops the *fs.PathError's own "op path:" prefix: callers name
+// the file themselves.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func fileType(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }
 
 // CheckText returns ErrBinary (wrapped with the reason) when data holds NUL
@@ -95,6 +145,11 @@ func Parse(path string, data []byte, opt ParseOptions) (f *File, err error) {
 		EscapeToken: parser.DefaultEscapeToken,
 		Directives:  map[string]string{},
 		Args:        map[string]string{},
+	}
+	if n, size := longLine(data); n > 0 {
+		// BuildKit's scanner stops there, and says so only sometimes
+		// ("file with no instructions" when it is the first line).
+		return nil, &SyntaxError{Line: n, Msg: fmt.Sprintf("line %d is %d bytes long; BuildKit reads at most %d bytes per line: split it with line continuations or move the script into a file", n, size, MaxLineBytes)}
 	}
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
@@ -207,6 +262,30 @@ func Parse(path string, data []byte, opt ParseOptions) (f *File, err error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// MaxLineBytes is the longest line BuildKit's parser reads (its scanner's
+// token limit less the newline).
+const MaxLineBytes = bufio.MaxScanTokenSize - 1
+
+// longLine returns the first line (1-based) longer than MaxLineBytes and its
+// length, or 0.
+func longLine(data []byte) (line, size int) {
+	for n := 1; len(data) > 0; n++ {
+		i := bytes.IndexByte(data, '\n')
+		l := i
+		if i < 0 {
+			l = len(data)
+		}
+		if l > MaxLineBytes {
+			return n, l
+		}
+		if i < 0 {
+			break
+		}
+		data = data[i+1:]
+	}
+	return 0, 0
 }
 
 // syntaxError turns a BuildKit error into a *SyntaxError with its line.
@@ -351,6 +430,9 @@ func (f *File) SetTarget(target string) error {
 				if s.Name != "" {
 					names = append(names, s.Name)
 				}
+			}
+			if len(names) == 0 {
+				return fmt.Errorf("target stage %q not found in %s: it has no named stages (FROM image AS name)", target, f.Path)
 			}
 			return fmt.Errorf("target stage %q not found in %s (stages: %s)", target, f.Path, strings.Join(names, ", "))
 		}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -106,6 +107,9 @@ func TestParseErrors(t *testing.T) {
 		{"FROM debian\nFOO bar\n", 2},
 		{"FROM debian\nCOPY --bogus=1 a b\n", 2},
 		{"# only a comment\n", 1},
+		{"FROM debian\nRUN echo " + strings.Repeat("a", MaxLineBytes) + "\n", 2},
+		{"FROM debian RUN " + strings.Repeat("a", 10<<20), 1},
+		{"# escape=x\nFROM debian\n", 0},
 	} {
 		_, err := Parse("Dockerfile", []byte(tc.src), ParseOptions{})
 		var se *SyntaxError
@@ -192,6 +196,17 @@ func TestReadFileRefusesBinary(t *testing.T) {
 	os.WriteFile(latin1, []byte("FROM x\nLABEL a=\xe9\n"), 0o644)
 	if _, err := ReadFile(latin1); !errors.Is(err, ErrBinary) {
 		t.Errorf("invalid UTF-8: %v", err)
+	}
+	// Devices and pipes would never end or block forever.
+	if _, err := ReadFile("/dev/zero"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("/dev/zero: %v", err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFile(fifo); err == nil || !strings.Contains(err.Error(), "named pipe") {
+		t.Errorf("fifo: %v", err)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -95,6 +94,9 @@ type Requirements struct {
 	Files []string
 	// Missing are included files that do not exist.
 	Missing []string
+	// Skipped are includes not read: URLs, paths outside the root folder
+	// (see ReadRequirements), and files that are not readable text.
+	Skipped []string
 }
 
 // PinnedByConstraint reports whether a constraints file pins r.
@@ -106,39 +108,89 @@ func (rs *Requirements) PinnedByConstraint(r Requirement) bool {
 // MaxRequirementsDepth bounds -r/-c include chains (and loops).
 const MaxRequirementsDepth = 16
 
-// ReadRequirements reads a pip requirements file, following -r/--requirement
-// includes (as requirements) and -c/--constraint includes (as constraints),
-// relative to the including file, as pip does. The root must exist;
-// missing includes are listed in Missing.
-func ReadRequirements(path string) (*Requirements, error) {
+// ReadRequirements reads the pip requirements file at path, following
+// -r/--requirement includes (as requirements) and -c/--constraint includes
+// (as constraints), relative to the including file, as pip does.
+//
+// Includes are read only inside root (the build context: a file outside it
+// is not what pip reads in the image, and a linter must not read
+// /etc/passwd because a requirements file names it); "" means path's
+// folder. Includes outside root and URLs are listed in Skipped, includes
+// that do not exist in Missing; loops are read once. The root file must be
+// a readable text file.
+func ReadRequirements(root, path string) (*Requirements, error) {
 	rs := &Requirements{Constraints: map[string]Requirement{}}
-	if err := rs.read(path, false, map[string]bool{}, 0); err != nil {
+	if err := rs.read(rootOf(root, path), path, false, map[string]bool{}, 0); err != nil {
 		return nil, err
 	}
 	return rs, nil
 }
 
 // AddConstraints reads a constraints file (pip -c on the command line, or
-// PIP_CONSTRAINT) into rs.Constraints.
-func (rs *Requirements) AddConstraints(path string) error {
-	return rs.read(path, true, map[string]bool{}, 0)
+// PIP_CONSTRAINT) into rs.Constraints, with ReadRequirements' rules.
+func (rs *Requirements) AddConstraints(root, path string) error {
+	return rs.read(rootOf(root, path), path, true, map[string]bool{}, 0)
 }
 
-func (rs *Requirements) read(path string, constraint bool, seen map[string]bool, depth int) error {
+func rootOf(root, path string) string {
+	if root == "" {
+		root = filepath.Dir(path)
+	}
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		return real
+	}
+	return filepath.Clean(root)
+}
+
+// inside reports whether path, symlinks resolved, lies in root (resolved).
+func inside(root, path string) bool {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return true // does not exist: reading it reports that
+	}
+	if abs, err := filepath.Abs(real); err == nil {
+		real = abs
+	}
+	return within(root, real)
+}
+
+// within reports whether the absolute path p is root or below it.
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// MaxRequirementsSize is the largest requirements file read (4 MiB).
+const MaxRequirementsSize = 4 << 20
+
+func (rs *Requirements) read(root, path string, constraint bool, seen map[string]bool, depth int) error {
 	clean := filepath.Clean(path)
 	if seen[clean] || depth > MaxRequirementsDepth {
 		return nil
 	}
 	seen[clean] = true
-	data, err := os.ReadFile(path)
+	if !inside(root, path) {
+		if depth == 0 {
+			return fmt.Errorf("reading requirements file %s: it lies outside %s (through a symlink)", path, root)
+		}
+		rs.Skipped = append(rs.Skipped, path)
+		return nil
+	}
+	data, err := readText(path, MaxRequirementsSize)
 	if err != nil {
-		if depth > 0 && errors.Is(err, fs.ErrNotExist) {
+		switch {
+		case depth > 0 && errors.Is(err, fs.ErrNotExist):
 			rs.Missing = append(rs.Missing, path)
 			return nil
+		case depth > 0:
+			// An include pip could not read either (a folder, a binary
+			// file): the including file is still worth checking.
+			rs.Skipped = append(rs.Skipped, path)
+			return nil
 		}
-		return fmt.Errorf("reading requirements file: %w", err)
-	}
-	if err := CheckText(data); err != nil {
 		return fmt.Errorf("reading requirements file %s: %w", path, err)
 	}
 	rs.Files = append(rs.Files, path)
@@ -152,14 +204,14 @@ func (rs *Requirements) read(path string, constraint bool, seen map[string]bool,
 		switch opt {
 		case "-r", "--requirement":
 			if val != "" {
-				if err := rs.read(resolveInclude(path, val), constraint, seen, depth+1); err != nil {
+				if err := rs.include(root, path, val, constraint, seen, depth); err != nil {
 					return err
 				}
 			}
 			continue
 		case "-c", "--constraint":
 			if val != "" {
-				if err := rs.read(resolveInclude(path, val), true, seen, depth+1); err != nil {
+				if err := rs.include(root, path, val, true, seen, depth); err != nil {
 					return err
 				}
 			}
@@ -184,11 +236,18 @@ func (rs *Requirements) read(path string, constraint bool, seen map[string]bool,
 	return nil
 }
 
-func resolveInclude(from, name string) string {
-	if filepath.IsAbs(name) || strings.Contains(name, "://") {
-		return name
+// include reads the file that `-r name` in from names, when it lies in root.
+func (rs *Requirements) include(root, from, name string, constraint bool, seen map[string]bool, depth int) error {
+	if strings.Contains(name, "://") || filepath.IsAbs(name) {
+		rs.Skipped = append(rs.Skipped, name)
+		return nil
 	}
-	return filepath.Join(filepath.Dir(from), name)
+	p := filepath.Join(filepath.Dir(from), name)
+	if abs, err := filepath.Abs(p); err != nil || !within(root, abs) {
+		rs.Skipped = append(rs.Skipped, name)
+		return nil
+	}
+	return rs.read(root, p, constraint, seen, depth+1)
 }
 
 // splitOption reads a leading option: "-r file", "-rfile", "--requirement=file".

@@ -3,6 +3,7 @@ package dockerfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -64,7 +65,7 @@ func TestReadRequirementsIncludes(t *testing.T) {
 		"extra.txt":           "torch==2.3.1\n",
 		"req/constraints.txt": "numpy==1.26.4\n",
 	})
-	rs, err := ReadRequirements(filepath.Join(dir, "req/prod.txt"))
+	rs, err := ReadRequirements(dir, filepath.Join(dir, "req/prod.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,35 @@ func TestReadRequirementsIncludes(t *testing.T) {
 	if len(rs.Missing) != 1 || len(rs.Files) != 4 {
 		t.Errorf("missing %v files %v", rs.Missing, rs.Files)
 	}
-	if _, err := ReadRequirements(filepath.Join(dir, "nope.txt")); err == nil {
+	if _, err := ReadRequirements(dir, filepath.Join(dir, "nope.txt")); err == nil {
 		t.Error("a missing root file is an error")
+	}
+}
+
+func TestReadRequirementsStaysInRoot(t *testing.T) {
+	outer := writeFiles(t, map[string]string{
+		"secret.txt":          "do-not-read==1\n",
+		"ctx/requirements.txt": "-r ../secret.txt\n-r /etc/passwd\n-r https://example.com/r.txt\n-r sub\n-c link.txt\n-r requirements.txt\nflask\n",
+		"ctx/sub/x.txt":        "x\n",
+	})
+	root := filepath.Join(outer, "ctx")
+	if err := os.Symlink(filepath.Join(outer, "secret.txt"), filepath.Join(root, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := ReadRequirements(root, filepath.Join(root, "requirements.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.Requirements) != 1 || rs.Requirements[0].Key != "flask" || len(rs.Constraints) != 0 {
+		t.Errorf("read outside the root: %+v %+v", rs.Requirements, rs.Constraints)
+	}
+	if len(rs.Skipped) != 5 || len(rs.Files) != 1 {
+		t.Errorf("skipped %v, files %v", rs.Skipped, rs.Files)
+	}
+	if _, err := ReadRequirements(root, filepath.Join(root, "link.txt")); err == nil {
+		t.Error("a root file that links outside the root is an error")
+	}
+	if _, err := ReadRequirements("", "/dev/zero"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("reading /dev/zero: %v", err)
 	}
 }

@@ -10,18 +10,21 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/daemon"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // Schemes of image references; a reference without one is a registry
@@ -57,9 +60,10 @@ type Source struct {
 	// Platform is os/arch[/variant] when the image came from an index.
 	Platform string
 	Image    v1.Image
-	// StoredUncompressed is true when the layers are stored as plain tar
-	// (docker-archive, docker-daemon): asking such a layer for its digest
-	// would make go-containerregistry compress it.
+	// StoredUncompressed is true when the layers come as plain tar from
+	// a Docker daemon: asking such a layer for its digest would make
+	// go-containerregistry compress it. (docker-archive layers need no
+	// flag: they can be read as stored, see analyze.StoredBlob.)
 	StoredUncompressed bool
 }
 
@@ -95,46 +99,6 @@ func Open(ctx context.Context, ref string, o Options) ([]Source, error) {
 	return openRegistry(ctx, ref, ref, o)
 }
 
-func openDockerArchive(label, spec string) ([]Source, error) {
-	if spec == "" {
-		return nil, fmt.Errorf("%s: no file given (docker-archive://FILE[:TAG])", label)
-	}
-	file := spec
-	var tag *name.Tag
-	if _, err := os.Stat(spec); err != nil {
-		// FILE:TAG picks one image of a multi-image archive.
-		f, tagText, ok := "", "", false
-		for i := strings.IndexByte(spec, ':'); i > 0; {
-			if exists(spec[:i]) {
-				f, tagText, ok = spec[:i], spec[i+1:], true
-				break
-			}
-			j := strings.IndexByte(spec[i+1:], ':')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-		}
-		if !ok {
-			return nil, fmt.Errorf("loading image from %q: %w", spec, err)
-		}
-		t, err := name.NewTag(tagText)
-		if err != nil {
-			return nil, fmt.Errorf("loading image from %q: bad tag %q: %w", f, tagText, err)
-		}
-		file, tag = f, &t
-	}
-	compressed, err := dockerArchiveCompressed(file)
-	if err != nil {
-		return nil, fmt.Errorf("loading image from %q: %w", file, err)
-	}
-	img, err := tarball.ImageFromPath(file, tag)
-	if err != nil {
-		return nil, fmt.Errorf("loading image from %q (a docker save archive; pick one image of several with docker-archive://FILE:TAG): %w", file, err)
-	}
-	return []Source{{Name: label, Image: img, StoredUncompressed: !compressed}}, nil
-}
-
 func openDaemon(ctx context.Context, label, ref string) ([]Source, error) {
 	r, err := name.ParseReference(ref)
 	if err != nil {
@@ -142,7 +106,7 @@ func openDaemon(ctx context.Context, label, ref string) ([]Source, error) {
 	}
 	img, err := daemon.Image(r, daemon.WithContext(ctx), daemon.WithUnbufferedOpener())
 	if err != nil {
-		return nil, fmt.Errorf("loading %s from the Docker daemon (is one running and is DOCKER_HOST right?): %w", ref, err)
+		return nil, &unreachableError{fmt.Errorf("loading %s from the Docker daemon (is one running and is DOCKER_HOST right?): %w", ref, err)}
 	}
 	return []Source{{Name: label, Image: img, StoredUncompressed: true}}, nil
 }
@@ -160,15 +124,18 @@ func openRegistry(ctx context.Context, label, ref string, o Options) ([]Source, 
 	if kc == nil {
 		kc = authn.DefaultKeychain
 	}
-	ropts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc)}
+	// A registry that accepts the connection but never answers fails
+	// after responseTimeout instead of hanging the CI job (the timeout is
+	// for the response headers only: a long layer download is fine).
+	tr := remote.DefaultTransport.(*http.Transport).Clone()
+	tr.ResponseHeaderTimeout = responseTimeout
 	if o.Insecure {
-		tr := remote.DefaultTransport.(*http.Transport).Clone()
-		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // --insecure asked for it
-		ropts = append(ropts, remote.WithTransport(tr))
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // G402: the user asked for --insecure
 	}
+	ropts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc), remote.WithTransport(tr)}
 	desc, err := remote.Get(r, ropts...)
 	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w", ref, err)
+		return nil, fmt.Errorf("fetching %s: %w%s", ref, err, registryHint(err, o.Insecure))
 	}
 	if desc.MediaType.IsIndex() {
 		idx, err := desc.ImageIndex()
@@ -182,6 +149,54 @@ func openRegistry(ctx context.Context, label, ref string, o Options) ([]Source, 
 		return nil, fmt.Errorf("reading image %s: %w", ref, err)
 	}
 	return []Source{{Name: label, Image: img}}, nil
+}
+
+// responseTimeout bounds the wait for a registry's response headers.
+const responseTimeout = 60 * time.Second
+
+// registryHint says what to try for the registry errors users meet most.
+func registryHint(err error, insecure bool) string {
+	var te *transport.Error
+	if errors.As(err, &te) {
+		switch te.StatusCode {
+		case http.StatusUnauthorized, http.StatusForbidden:
+			return " (log in with docker login, or set up a credential helper in ~/.docker/config.json)"
+		case http.StatusNotFound:
+			return " (check the repository name and the tag or digest)"
+		}
+	}
+	var ce *tls.CertificateVerificationError
+	if !insecure && errors.As(err, &ce) {
+		return " (a registry with a self-signed certificate or plain http needs --insecure)"
+	}
+	return ""
+}
+
+// unreachableError marks a failure to reach a daemon.
+type unreachableError struct{ err error }
+
+func (e *unreachableError) Error() string { return e.err.Error() }
+func (e *unreachableError) Unwrap() error { return e.err }
+
+// Unreachable reports whether err is a failure to reach a registry or a
+// daemon (network, timeout, a registry's server error or rate limit): the
+// reference may be right, and trying again later may work. Other errors
+// from Open mean the reference or the file does not hold a readable image.
+func Unreachable(err error) bool {
+	var unreach *unreachableError
+	if errors.As(err, &unreach) {
+		return true
+	}
+	var te *transport.Error
+	if errors.As(err, &te) {
+		return te.StatusCode >= http.StatusInternalServerError || te.StatusCode == http.StatusTooManyRequests
+	}
+	// (Not net.Error: syscall.Errno satisfies it, so a missing file
+	// would count.)
+	var oe *net.OpError
+	var ue *url.Error
+	var de *net.DNSError
+	return errors.As(err, &oe) || errors.As(err, &ue) || errors.As(err, &de)
 }
 
 // platformImage is one image manifest of an index.
@@ -240,39 +255,17 @@ func fromIndex(label string, idx v1.ImageIndex, o Options) ([]Source, error) {
 	if len(all) == 0 {
 		return nil, fmt.Errorf("%s: the index holds no image manifest", label)
 	}
-	var picked []platformImage
-	switch {
-	case o.AllPlatforms || len(all) == 1:
-		picked = all
-	case o.Platform != "":
-		want, err := v1.ParsePlatform(o.Platform)
+	picked := all
+	if !o.AllPlatforms {
+		platforms := make([]string, len(all))
+		for i, pi := range all {
+			platforms[i] = pi.platform
+		}
+		i, err := ChoosePlatform(platforms, o.Platform)
 		if err != nil {
-			return nil, fmt.Errorf("--platform %q: %w", o.Platform, err)
+			return nil, fmt.Errorf("%s: %w", label, err)
 		}
-		for _, pi := range all {
-			if pi.platform == "" {
-				continue
-			}
-			got, err := v1.ParsePlatform(pi.platform)
-			if err == nil && got.Satisfies(*want) {
-				picked = append(picked, pi)
-				break
-			}
-		}
-		if len(picked) == 0 {
-			return nil, fmt.Errorf("%s: no image for platform %s; the index has %s", label, o.Platform, platformList(all))
-		}
-	default:
-		host := "linux/" + runtime.GOARCH
-		for _, pi := range all {
-			if strings.HasPrefix(pi.platform+"/", host+"/") {
-				picked = append(picked, pi)
-				break
-			}
-		}
-		if len(picked) == 0 {
-			return nil, fmt.Errorf("%s: the index has %d platforms (%s): pick one with --platform or use --all-platforms", label, len(all), platformList(all))
-		}
+		picked = all[i : i+1]
 	}
 	var out []Source
 	for _, pi := range picked {
@@ -285,13 +278,49 @@ func fromIndex(label string, idx v1.ImageIndex, o Options) ([]Source, error) {
 	return out, nil
 }
 
-func platformList(all []platformImage) string {
-	var ps []string
-	for _, p := range all {
-		if p.platform == "" {
-			ps = append(ps, p.digest.String())
-		} else {
-			ps = append(ps, p.platform)
+// ChoosePlatform picks one of the platforms of an index ("os/arch[/variant]",
+// "" for a manifest that names none): the one that satisfies want when
+// given (or the only one, when it names no platform), else the only one,
+// else linux on the host's architecture. It
+// returns the index of the choice, or an error that lists what there is.
+func ChoosePlatform(platforms []string, want string) (int, error) {
+	switch {
+	case want != "":
+		w, err := v1.ParsePlatform(want)
+		if err != nil {
+			return -1, fmt.Errorf("platform %q: %w", want, err)
+		}
+		for i, p := range platforms {
+			if p == "" {
+				continue
+			}
+			if got, err := v1.ParsePlatform(p); err == nil && got.Satisfies(*w) {
+				return i, nil
+			}
+		}
+		if len(platforms) == 1 && platforms[0] == "" {
+			// One image that does not say: it may well be the one.
+			return 0, nil
+		}
+		return -1, fmt.Errorf("no image for platform %s; the index has %s", want, platformList(platforms))
+	case len(platforms) == 1:
+		return 0, nil
+	}
+	host := "linux/" + runtime.GOARCH + "/"
+	for i, p := range platforms {
+		if strings.HasPrefix(p+"/", host) {
+			return i, nil
+		}
+	}
+	return -1, fmt.Errorf("the index has %d platforms (%s): pick one with --platform, or use --all-platforms", len(platforms), platformList(platforms))
+}
+
+func platformList(platforms []string) string {
+	ps := make([]string, len(platforms))
+	for i, p := range platforms {
+		ps[i] = p
+		if p == "" {
+			ps[i] = "(no platform)"
 		}
 	}
 	sort.Strings(ps)

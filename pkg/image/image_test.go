@@ -267,6 +267,11 @@ func TestBuildReport(t *testing.T) {
 		{Name: "multi", Status: report.StatusOK, ImageDigest: digestOf(t, img), Outputs: []report.Output{{Type: report.OutputOCILayout, Path: "multi"}}},
 		{Name: "single", Status: report.StatusFailed, Error: "RUN failed"},
 		{Name: "streamed", Status: report.StatusOK, Outputs: []report.Output{{Type: report.OutputNone}}},
+		// The registry it was pushed to is gone; the layout is still there.
+		{Name: "fallback", Status: report.StatusOK, ImageDigest: digestOf(t, img), Outputs: []report.Output{
+			{Type: report.OutputRegistry, Ref: closedPort(t) + "/gone@" + digestOf(t, img)},
+			{Type: report.OutputOCILayout, Path: "multi"},
+		}},
 	}}
 	file := filepath.Join(dir, "build.json")
 	if err := report.WriteFile(file, b); err != nil {
@@ -286,6 +291,9 @@ func TestBuildReport(t *testing.T) {
 	if _, err := Open(ctx, "report://"+file, Options{Variant: "streamed"}); err == nil || !strings.Contains(err.Error(), "no output") {
 		t.Errorf("output none: err = %v", err)
 	}
+	if srcs, err := Open(ctx, "report://"+file, Options{Variant: "fallback"}); err != nil || srcs[0].Name != "fallback" {
+		t.Errorf("unreachable registry, then a layout: %+v, %v", srcs, err)
+	}
 	if _, err := Open(ctx, "report://"+file, Options{Variant: "nope"}); err == nil {
 		t.Error("unknown variant: no error")
 	}
@@ -303,5 +311,8 @@ func TestDaemonUnreachable(t *testing.T) {
 	_, err := Open(context.Background(), "docker-daemon://busybox:latest", Options{})
 	if err == nil || !strings.Contains(err.Error(), "Docker daemon") {
 		t.Fatalf("err = %v, want a message about the Docker daemon", err)
+	}
+	if !Unreachable(err) {
+		t.Errorf("Unreachable(%v) = false, want true", err)
 	}
 }

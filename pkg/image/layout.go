@@ -3,7 +3,6 @@ package image
 import (
 	"archive/tar"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -112,7 +111,11 @@ func selectIn(label string, idx v1.ImageIndex, sel string, o Options) ([]Source,
 			}
 		}
 		if found == nil {
-			return nil, fmt.Errorf("%s: no manifest tagged %q (org.opencontainers.image.ref.name); tags: %s", label, tag, strings.Join(tags, ", "))
+			have := "it has no tags"
+			if len(tags) > 0 {
+				have = "tags: " + strings.Join(tags, ", ")
+			}
+			return nil, fmt.Errorf("%s: no manifest tagged %q (org.opencontainers.image.ref.name); %s", label, tag, have)
 		}
 	}
 	switch {
@@ -148,6 +151,8 @@ type tarEntry struct {
 type archive struct {
 	file    string
 	entries map[string]tarEntry
+	// links maps a symlink or hardlink entry to the entry it names.
+	links map[string]string
 }
 
 type offsetReader struct {
@@ -177,19 +182,27 @@ func indexArchive(file string) (*archive, error) {
 	defer f.Close()
 	or := &offsetReader{f: f}
 	tr := tar.NewReader(or)
-	a := &archive{file: file, entries: make(map[string]tarEntry)}
+	a := &archive{file: file, entries: make(map[string]tarEntry), links: make(map[string]string)}
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("the archive is truncated (it ends inside entry %d): copy or save it again", len(a.entries)+1)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("reading archive %s: %w", file, err)
+			return nil, fmt.Errorf("not a readable tar archive: %w", err)
 		}
-		if hdr.Typeflag != tar.TypeReg {
-			continue
+		name := path.Clean(strings.TrimPrefix(hdr.Name, "/"))
+		switch hdr.Typeflag {
+		case tar.TypeReg:
+			a.entries[name] = tarEntry{offset: or.pos, size: hdr.Size}
+		case tar.TypeSymlink: // relative to the link's directory
+			a.links[name] = path.Join(path.Dir(name), hdr.Linkname)
+		case tar.TypeLink: // an earlier entry of the archive
+			a.links[name] = path.Clean(strings.TrimPrefix(hdr.Linkname, "/"))
 		}
-		a.entries[path.Clean(strings.TrimPrefix(hdr.Name, "/"))] = tarEntry{offset: or.pos, size: hdr.Size}
 	}
 	return a, nil
 }
@@ -202,6 +215,15 @@ type sectionCloser struct {
 func (s sectionCloser) Close() error { return s.f.Close() }
 
 func (a *archive) open(name string) (io.ReadCloser, int64, error) {
+	// docker save writes layers as links to blobs/sha256/...; follow a
+	// few hops, never a cycle.
+	for hops := 0; hops < 8; hops++ {
+		target, ok := a.links[name]
+		if !ok {
+			break
+		}
+		name = target
+	}
 	e, ok := a.entries[name]
 	if !ok {
 		return nil, 0, fmt.Errorf("%s: no %s in the archive", a.file, name)
@@ -358,38 +380,6 @@ func (l *archiveLayer) Compressed() (io.ReadCloser, error) {
 }
 func (l *archiveLayer) Size() (int64, error)                { return l.desc.Size, nil }
 func (l *archiveLayer) MediaType() (types.MediaType, error) { return l.desc.MediaType, nil }
-
-// ---- docker-archive ----
-
-// dockerArchiveCompressed reports whether a docker save archive stores its
-// layers compressed (peeking at the first layer's magic bytes).
-func dockerArchiveCompressed(file string) (bool, error) {
-	a, err := indexArchive(file)
-	if err != nil {
-		return false, err
-	}
-	raw, err := a.readAll("manifest.json", maxJSON)
-	if err != nil {
-		return false, fmt.Errorf("not a docker save archive: %w", err)
-	}
-	var m []struct{ Layers []string }
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return false, fmt.Errorf("manifest.json: %w", err)
-	}
-	if len(m) == 0 || len(m[0].Layers) == 0 {
-		return false, nil
-	}
-	rc, _, err := a.open(path.Clean(m[0].Layers[0]))
-	if err != nil {
-		// Layers may be symlinks to other entries; let tarball decide.
-		return false, nil
-	}
-	defer rc.Close()
-	head := make([]byte, 4)
-	n, _ := io.ReadFull(rc, head)
-	head = head[:n]
-	return bytes.HasPrefix(head, []byte{0x1f, 0x8b}) || bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}), nil
-}
 
 func exists(p string) bool {
 	_, err := os.Stat(p)

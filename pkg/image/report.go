@@ -2,6 +2,7 @@ package image
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,8 +49,11 @@ func openReport(ctx context.Context, file string, o Options) ([]Source, error) {
 	return out, nil
 }
 
+// openVariant opens a variant's image from the first of its outputs that
+// can be read (a layout on disk still works when the registry is down).
 func openVariant(ctx context.Context, file string, v report.Variant, o Options) ([]Source, error) {
 	var tried []string
+	var errs []error
 	for _, out := range v.Outputs {
 		var ref string
 		switch out.Type {
@@ -68,12 +72,16 @@ func openVariant(ctx context.Context, file string, v report.Variant, o Options) 
 		}
 		srcs, err := Open(ctx, ref, Options{Platform: o.Platform, AllPlatforms: o.AllPlatforms, Insecure: o.Insecure, Keychain: o.Keychain})
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		for i := range srcs {
 			srcs[i].Name = v.Name
 		}
 		return srcs, nil
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return nil, fmt.Errorf("no output plimsoll analyze can read (outputs: %q); build with --output type=oci-layout, oci-archive or registry, or analyze during the build", tried)
 }

@@ -425,7 +425,7 @@ func frameworkPins(c *Context) []frameworkPin {
 				if !ok {
 					continue
 				}
-				rs, err := dockerfile.ReadRequirements(local)
+				rs, err := c.ReadRequirements(local)
 				if err != nil {
 					continue
 				}

@@ -60,7 +60,7 @@ func (PL101) Check(c *Context) []finding.Finding {
 			extra := &dockerfile.Requirements{Constraints: map[string]dockerfile.Requirement{}}
 			for _, cf := range constraints {
 				if lc, ok := contextFile(c, in, cf); ok {
-					_ = extra.AddConstraints(lc)
+					_ = extra.AddConstraints(c.contextDir(), lc)
 				}
 			}
 			for _, r := range rs.Requirements {

@@ -31,7 +31,7 @@ func (PL102) Check(c *Context) []finding.Finding {
 					if cons == nil {
 						cons = &dockerfile.Requirements{Constraints: map[string]dockerfile.Requirement{}}
 					}
-					_ = cons.AddConstraints(lc)
+					_ = cons.AddConstraints(c.contextDir(), lc)
 				}
 			}
 		}

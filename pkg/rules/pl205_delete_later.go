@@ -50,10 +50,13 @@ func (PL205) Check(c *Context) []finding.Finding {
 		}
 		for _, st := range chain {
 			for _, in := range st.Instructions {
-				if in.Run != nil && st == s {
-					if f := deletesEarlier(c, in, made); f != nil {
+				if in.Run != nil {
+					if f := deletesEarlier(c, in, made); f != nil && st == s {
 						out = append(out, *f)
 					}
+					// What is deleted is reported once, at the first RUN
+					// that deletes it.
+					made = forget(in, made)
 				}
 				made = append(made, createdBy(c, in)...)
 			}
@@ -80,13 +83,16 @@ func createdBy(c *Context, in *dockerfile.Instruction) []created {
 			if in.Copy.FromContext() && !isRemote(src) {
 				ctxSrc = src
 			}
+			// A folder's contents are copied into dest (not the folder
+			// itself); a file goes into dest/ or becomes dest.
+			dir := isDirSource(c, in, src)
 			switch {
 			case dockerfile.IsWholeTree(src):
 				out = append(out, created{path: dest, in: in, what: what, tree: true, src: "."})
-			case multi:
-				out = append(out, created{path: path.Join(dest, path.Base(src)), in: in, what: what, tree: isDirSource(c, in, src), src: ctxSrc})
+			case multi && !dir:
+				out = append(out, created{path: path.Join(dest, path.Base(src)), in: in, what: what, src: ctxSrc})
 			default:
-				out = append(out, created{path: dest, in: in, what: what, tree: isDirSource(c, in, src), src: ctxSrc})
+				out = append(out, created{path: dest, in: in, what: what, tree: dir, src: ctxSrc})
 			}
 		}
 	case in.Run != nil:
@@ -159,9 +165,10 @@ var curlValueFlags = setOf("-o", "--output", "-H", "--header", "-d", "--data", "
 var wgetValueFlags = setOf("-O", "--output-document", "-P", "--directory-prefix", "-t", "--tries", "-T", "--timeout",
 	"-U", "--user-agent", "--header", "-o", "--output-file", "-a", "--append-output")
 
-// deletesEarlier returns a finding when the RUN removes something in made
-// that another instruction created.
-func deletesEarlier(c *Context, in *dockerfile.Instruction, made []created) *finding.Finding {
+// deletedPaths returns the image paths (maybe globs) that a RUN deletes
+// with rm or find PATH -delete; paths with variables are left out.
+func deletedPaths(in *dockerfile.Instruction) []string {
+	var out []string
 	for _, cmd := range in.Run.Commands {
 		var targets []string
 		switch {
@@ -171,32 +178,61 @@ func deletesEarlier(c *Context, in *dockerfile.Instruction, made []created) *fin
 			if ps := positionals(cmd.Args, nil); len(ps) > 0 {
 				targets = ps[:1]
 			}
-		default:
-			continue
 		}
 		for _, t := range targets {
-			if t == "" || strings.Contains(t, "$") {
-				continue
-			}
-			abs := imagePath(in, t)
-			for _, m := range made {
-				if m.in == in || !matchesDeleted(c, abs, m) {
-					continue
-				}
-				what := "what"
-				if n, ok := deletedBytes(c, abs, m); ok {
-					if n < MinDeletedCopyBytes {
-						continue
-					}
-					what = bytesText(n) + " that"
-				}
-				f := c.Report("PL205", in, "rm %s deletes %s %s at line %d created: the bytes stay in that earlier layer; %s",
-					t, what, m.what, m.in.Line, advice(m))
-				return &f
+			if t != "" && !strings.Contains(t, "$") {
+				out = append(out, imagePath(in, t))
 			}
 		}
 	}
+	return out
+}
+
+// deletesEarlier returns a finding when the RUN removes something in made
+// that another instruction created.
+func deletesEarlier(c *Context, in *dockerfile.Instruction, made []created) *finding.Finding {
+	for _, abs := range deletedPaths(in) {
+		for _, m := range made {
+			if m.in == in || !matchesDeleted(c, abs, m) {
+				continue
+			}
+			what := "what"
+			if n, ok := deletedBytes(c, abs, m); ok {
+				if n < MinDeletedCopyBytes {
+					continue
+				}
+				what = bytesText(n) + " that"
+			}
+			f := c.Report("PL205", in, "rm %s deletes %s %s at line %d created: the bytes stay in that earlier layer; %s",
+				abs, what, m.what, m.in.Line, advice(m))
+			return &f
+		}
+	}
 	return nil
+}
+
+// forget drops from made what the RUN deletes whole (the path itself or a
+// folder above it), so that a later RUN deleting it again is not reported.
+func forget(in *dockerfile.Instruction, made []created) []created {
+	dels := deletedPaths(in)
+	if len(dels) == 0 {
+		return made
+	}
+	kept := made[:0:0]
+	for _, m := range made {
+		gone := false
+		for _, d := range dels {
+			if ok, _ := path.Match(d, m.path); ok || d != "/" && strings.HasPrefix(m.path, d+"/") ||
+				m.tree && strings.HasSuffix(d, "/*") && strings.TrimSuffix(d, "/*") == m.path {
+				gone = true
+				break
+			}
+		}
+		if !gone {
+			kept = append(kept, m)
+		}
+	}
+	return kept
 }
 
 func advice(m created) string {
@@ -207,13 +243,25 @@ func advice(m created) string {
 		return "download, unpack and delete it in one RUN instead"
 	}
 	if m.in.Copy != nil && m.in.Copy.From != "" && len(m.in.Copy.Sources) > 0 {
+		src, target := mountPaths(m.in.Copy.Sources[0], m.path)
 		return fmt.Sprintf("mount it for the RUN instead of copying it (RUN --mount=type=bind,from=%s,source=%s,target=%s ...)",
-			m.in.Copy.From, m.in.Copy.Sources[0], m.path)
+			m.in.Copy.From, src, target)
 	}
 	if m.src != "" && m.src != "." {
-		return fmt.Sprintf("mount it for the RUN instead of copying it (RUN --mount=type=bind,source=%s,target=%s ...), or keep it out of the context with .dockerignore", m.src, m.path)
+		src, target := mountPaths(m.src, m.path)
+		return fmt.Sprintf("mount it for the RUN instead of copying it (RUN --mount=type=bind,source=%s,target=%s ...), or keep it out of the context with .dockerignore", src, target)
 	}
 	return "keep it out of the copy (.dockerignore, a narrower COPY) or use a builder stage"
+}
+
+// mountPaths turns a COPY source and the path it made into a bind mount's
+// source and target: a mount cannot take a glob, so a glob source mounts
+// its folder ("/dist/*.whl" -> "/dist" at the target's folder).
+func mountPaths(src, made string) (string, string) {
+	if strings.ContainsAny(src, "*?[") {
+		return path.Dir(src), path.Dir(made)
+	}
+	return strings.TrimSuffix(src, "/"), made
 }
 
 // matchesDeleted reports whether deleting abs (maybe a glob) removes

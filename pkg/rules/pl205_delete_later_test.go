@@ -26,6 +26,22 @@ func TestPL205(t *testing.T) {
 			files: map[string]string{"tests/test_x.py": "x", ".dockerignore": "tests\n"}},
 		{name: "base stage copy removed in child", src: "FROM debian:bookworm AS base\nCOPY big.bin /opt/big.bin\nFROM base\nRUN rm /opt/big.bin\n", want: []string{"PL205@4"}},
 		{name: "builder not shipped", src: "FROM debian:bookworm AS b\nCOPY big.bin /opt/big.bin\nRUN rm /opt/big.bin\nFROM scratch\nCOPY --from=b /opt /opt\n"},
+		{name: "deleted twice is reported once", src: "FROM debian:bookworm\nRUN apt-get update\nRUN rm -rf /var/lib/apt/lists/*\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n", want: []string{"PL205@3"}},
+		{name: "folder contents copied into dest", src: "FROM python:3.11-slim\nCOPY data/ /app/data/\nCOPY a.txt b.txt /app/\nRUN rm -rf /app/data\n",
+			files: map[string]string{"data/x.csv": strings.Repeat("x", 70_000), "a.txt": "a", "b.txt": "b"}, want: []string{"PL205@4"}},
+		{name: "wheels from a builder stage", src: "FROM python:3.11 AS b\nRUN pip wheel -w /dist x==1\nFROM python:3.11-slim\nCOPY --from=b /dist/*.whl /tmp/\nRUN pip install --no-cache-dir /tmp/*.whl && rm /tmp/*.whl\n", want: []string{"PL205@5"}},
 		{name: "glob", src: "FROM debian:bookworm\nCOPY pkgs/ /tmp/pkgs/\nRUN dpkg -i /tmp/pkgs/*.deb && rm -rf /tmp/pkgs\n", want: []string{"PL205@3"}},
 	})
+}
+
+func TestPL205Advice(t *testing.T) {
+	fs := lintWith(t, "PL205", lintCase{src: "FROM python:3.11 AS b\nRUN pip wheel -w /dist x==1\nFROM python:3.11-slim\nCOPY --from=b /dist/*.whl /tmp/\nRUN pip install --no-cache-dir /tmp/*.whl && rm /tmp/*.whl\n"}, Settings{})
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, "source=/dist,target=/tmp ") {
+		t.Errorf("a glob source mounts its folder:\n%s", findingText(fs))
+	}
+	fs = lintWith(t, "PL205", lintCase{src: "FROM python:3.11-slim\nCOPY data/ /app/data/\nRUN rm -rf /app/data\n",
+		files: map[string]string{"data/x.csv": strings.Repeat("x", 70_000)}}, Settings{})
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, "source=data,target=/app/data ") {
+		t.Errorf("a folder copied into dest mounts at dest:\n%s", findingText(fs))
+	}
 }

@@ -6,10 +6,11 @@ import (
 )
 
 // PL303 is a whole-context COPY before the dependency install (pip install
-// -r, conda env create, poetry install, npm ci, ...) in the same stage:
-// any code change invalidates the COPY and so reruns the install (minutes
-// for an ML stack). Copy the dependency files first, install, then copy
-// the rest.
+// -r, conda env create, poetry install, uv sync, npm ci, ...) in the same
+// stage: any code change invalidates the COPY and so reruns the install
+// (minutes for an ML stack). Copy the dependency files first, install, then
+// copy the rest. Not raised when the stage installed dependencies before
+// the copy: the install after it then only adds the project.
 type PL303 struct{}
 
 func (PL303) Meta() Meta {
@@ -25,6 +26,12 @@ func (PL303) Check(c *Context) []finding.Finding {
 			if copyAll == nil && in.Copy != nil && in.Copy.WholeContext() {
 				copyAll = in
 				continue
+			}
+			if copyAll == nil && installsDependencies(in) {
+				// Dependencies installed before the copy (uv sync
+				// --no-install-project, poetry install --no-root): the
+				// install after it only adds the project.
+				break
 			}
 			if copyAll == nil || in.Run == nil {
 				continue
@@ -43,6 +50,11 @@ func (PL303) Check(c *Context) []finding.Finding {
 		}
 	}
 	return out
+}
+
+// installsDependencies reports whether a RUN runs a dependency install.
+func installsDependencies(in *dockerfile.Instruction) bool {
+	return hasCommand(in, func(cmd *dockerfile.Command) bool { return dependencyInstall(cmd) != "" })
 }
 
 // dependencyInstall names the dependency install a command runs, or "".

@@ -10,6 +10,9 @@ func TestPL303(t *testing.T) {
 		{name: "poetry", src: "FROM python:3.11-slim\nCOPY . /app\nRUN poetry install --no-root\n", want: []string{"PL303@2"}},
 		{name: "conda env create", src: "FROM continuumio/miniconda3:24.1.2-0\nCOPY . /app\nRUN conda env create -f /app/environment.yml\n", want: []string{"PL303@2"}},
 		{name: "npm ci", src: "FROM node:20-slim\nCOPY . .\nRUN npm ci\n", want: []string{"PL303@2"}},
+		{name: "uv: dependencies first, then the project", src: "FROM python:3.12-slim\nWORKDIR /app\nRUN --mount=type=bind,source=uv.lock,target=uv.lock --mount=type=bind,source=pyproject.toml,target=pyproject.toml uv sync --frozen --no-install-project\nCOPY . /app\nRUN uv sync --frozen\n"},
+		{name: "poetry --no-root first", src: "FROM python:3.12-slim\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install --no-root\nCOPY . .\nRUN poetry install --only-root\n"},
+		{name: "uv sync after copying everything", src: "FROM python:3.12-slim\nCOPY . /app\nRUN uv sync --frozen\n", want: []string{"PL303@2"}},
 		{name: "builder stage too", src: "FROM python:3.11 AS b\nCOPY . .\nRUN pip wheel -r requirements.txt && pip install -r requirements.txt\nFROM python:3.11-slim\n", want: []string{"PL303@2"}},
 	})
 }

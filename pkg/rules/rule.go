@@ -93,8 +93,9 @@ type reqEntry struct {
 	err error
 }
 
-// ReadRequirements is dockerfile.ReadRequirements, remembered for the rest
-// of the lint run so that rules reading the same file share one read. The
+// ReadRequirements is dockerfile.ReadRequirements confined to the build
+// context (includes outside it are not read), remembered for the rest of
+// the lint run so that rules reading the same file share one read. The
 // result is shared: do not modify it.
 func (c *Context) ReadRequirements(path string) (*dockerfile.Requirements, error) {
 	c.reqMu.Lock()
@@ -102,12 +103,20 @@ func (c *Context) ReadRequirements(path string) (*dockerfile.Requirements, error
 	if e, ok := c.reqCache[path]; ok {
 		return e.rs, e.err
 	}
-	rs, err := dockerfile.ReadRequirements(path)
+	rs, err := dockerfile.ReadRequirements(c.contextDir(), path)
 	if c.reqCache == nil {
 		c.reqCache = map[string]reqEntry{}
 	}
 	c.reqCache[path] = reqEntry{rs, err}
 	return rs, err
+}
+
+// contextDir is the build context folder, "" without one.
+func (c *Context) contextDir() string {
+	if c.BuildContext == nil {
+		return ""
+	}
+	return c.BuildContext.Dir
 }
 
 // Ctx returns the lint run's context, for rules doing I/O (walking the

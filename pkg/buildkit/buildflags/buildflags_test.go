@@ -95,7 +95,7 @@ func TestParseBuildContext(t *testing.T) {
 		{in: "noequals", err: "want NAME=VALUE"},
 		{in: "x=", err: "want NAME=VALUE"},
 		{in: "x=oci-layout://", err: "empty oci-layout path"},
-		{in: "x=oci-layout://d@md5:1", err: "not sha256"},
+		{in: "x=oci-layout://d@md5:1", err: "not a sha256 digest"},
 		{in: "x=docker-image://", err: "empty image"},
 		{in: "x=ftp://a", err: "unknown scheme"},
 	}

@@ -52,7 +52,7 @@ func ParseBuildContext(s string) (BuildContext, error) {
 		p := strings.TrimPrefix(v, "oci-layout://")
 		p, bc.Digest, _ = strings.Cut(p, "@")
 		if bc.Digest != "" && !strings.HasPrefix(bc.Digest, "sha256:") {
-			return BuildContext{}, fmt.Errorf("--build-context %q: digest %q is not sha256:...", s, bc.Digest)
+			return BuildContext{}, fmt.Errorf("--build-context %q: digest %q is not a sha256 digest (sha256:HEX)", s, bc.Digest)
 		}
 		// A tag follows the last ':' after the last '/'.
 		if i := strings.LastIndex(p, ":"); i > strings.LastIndex(p, "/") {

@@ -1,0 +1,253 @@
+package image
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log"
+	"net"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+)
+
+// writeTar writes a tar of regular files (in the order given) to path.
+func writeTar(t *testing.T, path string, files ...[2]string) {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: f[0], Mode: 0o644, Size: int64(len(f[1])), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(f[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// TestDockerArchiveStorage: in a docker save archive whose images store
+// their layers differently (plain tar for one, gzip for the other),
+// StoredUncompressed describes the image FILE:TAG picks, not the first.
+func TestDockerArchiveStorage(t *testing.T) {
+	t.Parallel()
+	var layer bytes.Buffer
+	tw := tar.NewWriter(&layer)
+	tw.WriteHeader(&tar.Header{Name: "hello", Mode: 0o644, Size: 5, Typeflag: tar.TypeReg})
+	tw.Write([]byte("hello"))
+	tw.Close()
+	var gzLayer bytes.Buffer
+	zw := gzip.NewWriter(&gzLayer)
+	zw.Write(layer.Bytes())
+	zw.Close()
+	cfg, _ := json.Marshal(map[string]any{"architecture": "amd64", "os": "linux",
+		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + sha256Hex(layer.Bytes())}}})
+	manifest, _ := json.Marshal([]map[string]any{
+		{"Config": "config.json", "RepoTags": []string{"example.com/gz:one"}, "Layers": []string{"gz/layer.tar"}},
+		{"Config": "config.json", "RepoTags": []string{"example.com/plain:two"}, "Layers": []string{"plain/layer.tar"}},
+	})
+	file := filepath.Join(t.TempDir(), "mixed.tar")
+	writeTar(t, file, [2]string{"manifest.json", string(manifest)}, [2]string{"config.json", string(cfg)},
+		[2]string{"gz/layer.tar", gzLayer.String()}, [2]string{"plain/layer.tar", layer.String()})
+
+	for _, tt := range []struct {
+		tag  string
+		want bool
+	}{
+		{"example.com/gz:one", false},
+		{"example.com/plain:two", true},
+	} {
+		srcs, err := Open(context.Background(), "docker-archive://"+file+":"+tt.tag, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if srcs[0].StoredUncompressed != tt.want {
+			t.Errorf("%s: StoredUncompressed = %v, want %v", tt.tag, srcs[0].StoredUncompressed, tt.want)
+		}
+	}
+}
+
+// TestOpenErrors: every reference that does not lead to an image fails
+// with a message that names the input and says what is wrong, and
+// Unreachable tells a network failure from a bad reference.
+func TestOpenErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	notTar := filepath.Join(dir, "not.tar")
+	os.WriteFile(notTar, bytes.Repeat([]byte("not a tar "), 100), 0o644)
+	noManifest := filepath.Join(dir, "nomanifest.tar")
+	writeTar(t, noManifest, [2]string{"hello.txt", "hi"})
+	truncated := filepath.Join(dir, "truncated.tar")
+	writeTar(t, truncated, [2]string{"manifest.json", "[]"}, [2]string{"big", strings.Repeat("x", 10000)})
+	data, _ := os.ReadFile(truncated)
+	os.WriteFile(truncated, data[:3000], 0o644)
+	emptyDir := t.TempDir()
+	garbage := t.TempDir()
+	os.WriteFile(filepath.Join(garbage, "index.json"), []byte("garbage"), 0o644)
+	emptyLayout := t.TempDir()
+	if _, err := layout.Write(emptyLayout, empty.Index); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	closed := closedPort(t)
+
+	tests := []struct {
+		name, ref   string
+		want        []string // substrings of the message
+		unreachable bool
+	}{
+		{"unknown scheme", "ftp://x/y", []string{"unknown image scheme", "oci-layout://"}, false},
+		{"docker-archive without a file", "docker-archive://", []string{"no file given"}, false},
+		{"missing archive", "docker-archive://" + filepath.Join(dir, "nope.tar"), []string{"nope.tar", "no such file"}, false},
+		{"not a tar", "docker-archive://" + notTar, []string{"not.tar", "not a readable tar archive"}, false},
+		{"tar without manifest.json", "docker-archive://" + noManifest, []string{"nomanifest.tar", "not a docker save archive"}, false},
+		{"truncated archive", "docker-archive://" + truncated, []string{"truncated.tar", "truncated", "save it again"}, false},
+		{"oci-layout of a plain directory", "oci-layout://" + emptyDir, []string{emptyDir, "no index.json", "OCI image layout"}, false},
+		{"oci-layout with a broken index.json", "oci-layout://" + garbage, []string{"index.json", "invalid character"}, false},
+		{"oci-layout without images", "oci-layout://" + emptyLayout, []string{"no image manifest"}, false},
+		{"oci-layout tag not there", "oci-layout://" + emptyLayout + ":v9", []string{`no manifest tagged "v9"`}, false},
+		{"oci-layout bad digest", "oci-layout://" + emptyLayout + "@sha256:zz", []string{"bad digest"}, false},
+		{"oci-archive missing", "oci-archive://" + filepath.Join(dir, "nope.tar"), []string{"nope.tar"}, false},
+		{"oci-archive of a non-layout tar", "oci-archive://" + noManifest, []string{"no index.json", "OCI layout tar"}, false},
+		{"bad registry reference", "Not A Reference", []string{"parsing image reference"}, false},
+		{"registry: no such repository", host + "/team/missing:v1", []string{"fetching", "check the repository name"}, false},
+		{"registry refuses connections", closed + "/x", []string{"fetching", "connection refused"}, true},
+		{"report missing", "report://" + filepath.Join(dir, "build.json"), []string{"build.json"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Open(context.Background(), tt.ref, Options{Insecure: true})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			t.Log(err)
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if got := Unreachable(err); got != tt.unreachable {
+				t.Errorf("Unreachable = %v, want %v", got, tt.unreachable)
+			}
+		})
+	}
+}
+
+// closedPort returns 127.0.0.1:PORT where nothing listens.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// TestRegistryHangs: a registry that accepts connections and never
+// answers fails once the context ends instead of hanging.
+func TestRegistryHangs(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err = Open(ctx, l.Addr().String()+"/x", Options{Insecure: true})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("Open took %v after the context ended", d)
+	}
+}
+
+func TestChoosePlatform(t *testing.T) {
+	t.Parallel()
+	host := "linux/" + runtime.GOARCH
+	tests := []struct {
+		name      string
+		platforms []string
+		want      string
+		pick      int
+		err       string
+	}{
+		{"asked and there", []string{"linux/amd64", "linux/arm64/v8"}, "linux/arm64", 1, ""},
+		{"asked with variant", []string{"linux/arm/v6", "linux/arm/v7"}, "linux/arm/v7", 1, ""},
+		{"asked and missing", []string{"linux/amd64", "linux/arm64"}, "linux/s390x", -1, "no image for platform linux/s390x; the index has linux/amd64, linux/arm64"},
+		{"asked, one image that names none", []string{""}, "linux/arm64", 0, ""},
+		{"asked, one image of another platform", []string{"linux/amd64"}, "linux/riscv64", -1, "no image for platform linux/riscv64"},
+		{"bad platform", []string{"linux/amd64"}, "linux/arm/v7/x", -1, "platform"},
+		{"only one", []string{"windows/amd64"}, "", 0, ""},
+		{"host by default", []string{"windows/amd64", host, "linux/fake"}, "", 1, ""},
+		{"several, none for the host", []string{"windows/amd64", "plan9/386"}, "", -1, "pick one with --platform, or use --all-platforms"},
+	}
+	for _, tt := range tests {
+		got, err := ChoosePlatform(tt.platforms, tt.want)
+		if got != tt.pick {
+			t.Errorf("%s: picked %d, want %d (err %v)", tt.name, got, tt.pick, err)
+		}
+		if (err != nil) != (tt.err != "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.err)
+		}
+	}
+}
+
+// TestRegistrySelfSigned: a registry whose certificate is not trusted
+// fails with a hint to use --insecure, and works with it.
+func TestRegistrySelfSigned(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewUnstartedServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake failures are the point
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	ref := strings.TrimPrefix(srv.URL, "https://") + "/team/app:v1"
+	_, err := Open(context.Background(), ref, Options{})
+	if err == nil || !strings.Contains(err.Error(), "needs --insecure") || Unreachable(err) {
+		t.Errorf("err = %v (unreachable %v), want a hint about --insecure", err, Unreachable(err))
+	}
+	_, err = Open(context.Background(), ref, Options{Insecure: true})
+	if err == nil || !strings.Contains(err.Error(), "check the repository name") {
+		t.Errorf("with --insecure: err = %v, want the registry's own answer (no such repository)", err)
+	}
+}
