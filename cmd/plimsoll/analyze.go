@@ -8,8 +8,6 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/dustin/go-humanize"
-
 	"github.com/plimsoll/plimsoll/pkg/analyze"
 	"github.com/plimsoll/plimsoll/pkg/image"
 	"github.com/plimsoll/plimsoll/pkg/report"
@@ -126,9 +124,7 @@ Flags:`)
 			}
 			if *stats {
 				a.Stats.PeakRSSBytes = analyze.PeakRSS()
-				fmt.Fprintf(s.err, "stats: %s: read %.3fs, merge %.3fs, total %.3fs, peak RSS %s, %d entries, %s uncompressed, %d workers\n",
-					src.Name, a.Stats.ReadSeconds, a.Stats.MergeSeconds, a.Stats.TotalSeconds, humanize.IBytes(uint64(a.Stats.PeakRSSBytes)),
-					a.Stats.Entries, humanize.Bytes(uint64(a.Stats.UncompressedIn)), a.Stats.Workers)
+				fmt.Fprintf(s.err, "stats: %s: %s\n", src.Name, a.Stats)
 			} else {
 				a.Stats = nil
 			}

@@ -65,6 +65,7 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 	fs.Var(&tags, "t", "shorthand for --tag")
 	push := fs.Bool("push", false, "push the image to the registry of its --tag")
 	insecure := fs.Bool("registry-insecure", false, "allow pushing to an http or self-signed registry")
+	compression := fs.String("compression", "", "layer compression: gzip, zstd or uncompressed (default gzip when the image is pushed or written, zstd with --output none)")
 	fs.Var(&outputs, "output", "where the image goes: none, oci-layout=DIR, oci-archive=FILE (repeatable)")
 	fs.Var(&outputs, "o", "shorthand for --output")
 	fs.Var(&cacheFrom, "cache-from", "import cache: type=registry,ref=REF | type=local,src=DIR | type=gha (repeatable)")
@@ -101,7 +102,7 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 	}
 
 	o := buildkit.BuildOptions{ContextDir: ".", Network: *network, NoCache: *noCache, Pull: *pull, Push: *push,
-		RegistryInsecure: *insecure, BuiltinFrontend: *builtin, Progress: *progress, Timeout: *timeout,
+		RegistryInsecure: *insecure, Compression: *compression, BuiltinFrontend: *builtin, Progress: *progress, Timeout: *timeout,
 		Tags: tags, Notices: s.err, GitHubGroups: os.Getenv("GITHUB_ACTIONS") == "true"}
 	if len(rest) == 1 {
 		o.ContextDir = rest[0]

@@ -8,6 +8,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plimsoll/plimsoll/pkg/analyze"
+	"github.com/plimsoll/plimsoll/pkg/buildkit"
+	"github.com/plimsoll/plimsoll/pkg/report"
+	"github.com/plimsoll/plimsoll/pkg/testenv"
 )
 
 // Bad flag values exit 2 with one line naming the flag, before any
@@ -105,6 +110,7 @@ func TestBuildUnreadableInput(t *testing.T) {
 		{[]string{"--secret", "id=x,env=PLIMSOLL_SURELY_UNSET_VAR", dir}, "PLIMSOLL_SURELY_UNSET_VAR is not set"},
 		{[]string{"--build-context", "base=oci-layout://" + filepath.Join(dir, "nolayout"), dir}, "not an OCI layout"},
 		{[]string{"--push", dir}, "--push needs at least one --tag"},
+		{[]string{"--compression", "lz4", dir}, "--compression"},
 		{[]string{"--output", "none", "--output", "oci-layout=x", dir}, "cannot be combined"},
 	}
 	for _, tt := range tests {
@@ -130,5 +136,65 @@ func TestBuildHelp(t *testing.T) {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("help lacks %q", want)
 		}
+	}
+}
+
+// The command end to end on a buildkitd of its own (stopped when the test
+// ends): two variants, the summary, the build report and the analysis
+// report; then a failing step exits 1 with its Dockerfile line.
+func TestBuildCommand(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	d, err := buildkit.StartDaemon(ctx, buildkit.DaemonOptions{})
+	if err != nil {
+		t.Fatalf("starting buildkitd: %v (run `make test`)", err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	base := "busybox=" + testenv.BuildContexts(t)["busybox"]
+	dir := t.TempDir()
+	files := map[string]string{
+		"Dockerfile":     "FROM busybox AS build\nRUN dd if=/dev/urandom of=/big bs=1k count=256 2>/dev/null && echo built > /out\nFROM busybox\nCOPY --from=build /out /out\n",
+		"Dockerfile.bad": "FROM busybox\nRUN echo about-to-fail && false\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, an := filepath.Join(t.TempDir(), "build.json"), filepath.Join(t.TempDir(), "analysis.json")
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"build", "--builder", d.Addr(), "--build-context", base, "--progress", "plain",
+		"--variant", "single=Dockerfile:build", "--variant", "multi=Dockerfile", "--report", rep, "--analysis", an, dir},
+		strings.NewReader(""), &out, &errb)
+	if code != ExitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"VARIANT", "single", "multi", "builder disk:"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+	var b report.Build
+	if err := report.ReadFile(rep, report.KindBuild, &b); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Variants) != 2 || b.Variants[0].Status != report.StatusOK || b.Variants[1].SizeBytes >= b.Variants[0].SizeBytes || b.Builder != d.Addr() {
+		t.Errorf("build report %+v", b)
+	}
+	a, err := analyze.ReadReport(an)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Analyses) != 2 || a.Analyses[1].SizeBytes != b.Variants[1].SizeBytes {
+		t.Errorf("analysis report has %d analyses, want 2 matching the build report", len(a.Analyses))
+	}
+
+	out.Reset()
+	errb.Reset()
+	code = run(ctx, []string{"build", "--builder", d.Addr(), "--build-context", base, "--progress", "quiet", "-f", filepath.Join(dir, "Dockerfile.bad"), dir},
+		strings.NewReader(""), &out, &errb)
+	if code != ExitFailure || !strings.Contains(errb.String(), "Dockerfile.bad:2") || !strings.Contains(errb.String(), "about-to-fail") {
+		t.Errorf("failing step: exit %d, stderr:\n%s", code, errb.String())
 	}
 }

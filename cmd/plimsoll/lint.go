@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	ruledocs "github.com/plimsoll/plimsoll/docs/rules"
 	"github.com/plimsoll/plimsoll/pkg/config"
 	"github.com/plimsoll/plimsoll/pkg/dockerfile"
 	"github.com/plimsoll/plimsoll/pkg/finding"
@@ -259,7 +260,8 @@ func ruleInfos() []format.RuleInfo {
 	var out []format.RuleInfo
 	for _, r := range rules.All() {
 		m := r.Meta()
-		out = append(out, format.RuleInfo{ID: m.ID, Summary: m.Summary, HelpURI: m.DocURL(), Severity: m.Severity, Aliases: m.Aliases})
+		help, _ := ruledocs.Page(m.ID, rules.DocBaseURL)
+		out = append(out, format.RuleInfo{ID: m.ID, Summary: m.Summary, HelpURI: m.DocURL(), Severity: m.Severity, Aliases: m.Aliases, Help: help})
 	}
 	for _, m := range rules.BuildKitRules() {
 		out = append(out, format.RuleInfo{ID: m.ID, Summary: m.Summary, HelpURI: m.DocURL(), Severity: m.Severity})

@@ -147,9 +147,30 @@ func TestLintSARIFOutputFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil || doc["version"] != "2.1.0" {
-		t.Errorf("sarif: %v %v", err, doc["version"])
+	var doc struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID   string `json:"id"`
+						Help struct {
+							Markdown string `json:"markdown"`
+						} `json:"help"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil || doc.Version != "2.1.0" || len(doc.Runs) != 1 {
+		t.Fatalf("sarif: %v %v", err, doc.Version)
+	}
+	// GitHub shows help.markdown beside each alert: it carries the rule's
+	// whole page (bad and good examples), not just a link.
+	for _, r := range doc.Runs[0].Tool.Driver.Rules {
+		if strings.HasPrefix(r.ID, "PL") && (!strings.HasPrefix(r.Help.Markdown, "# "+r.ID) || !strings.Contains(r.Help.Markdown, "## Good")) {
+			t.Errorf("%s help.markdown is not its docs page: %.80q", r.ID, r.Help.Markdown)
+		}
 	}
 }
 

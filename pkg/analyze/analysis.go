@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/plimsoll/plimsoll/pkg/report"
 )
 
@@ -192,6 +194,13 @@ type Stats struct {
 	Entries        int     `json:"entries"`
 	UncompressedIn int64   `json:"uncompressed_bytes_read"`
 	Workers        int     `json:"workers"`
+}
+
+// String is the one-line summary --stats prints.
+func (s *Stats) String() string {
+	return fmt.Sprintf("read %.3fs, merge %.3fs, total %.3fs, peak RSS %s, %d entries, %s uncompressed, %d workers",
+		s.ReadSeconds, s.MergeSeconds, s.TotalSeconds, humanize.IBytes(uint64(max(s.PeakRSSBytes, 0))),
+		s.Entries, humanize.Bytes(uint64(max(s.UncompressedIn, 0))), s.Workers)
 }
 
 // Report is an analysis report: the envelope plus one analysis per image

@@ -130,10 +130,10 @@ func readImageLayer(ctx context.Context, l v1.Layer, uncompressed bool, m layerM
 	}
 	var rc io.ReadCloser
 	var err error
-	want := m.digest
+	want, from := m.digest, fromManifest
 	if uncompressed {
 		rc, err = l.Uncompressed()
-		want = m.diffID
+		want, from = m.diffID, fromDiffID
 	} else {
 		rc, err = l.Compressed()
 	}
@@ -144,7 +144,7 @@ func readImageLayer(ctx context.Context, l v1.Layer, uncompressed bool, m layerM
 		return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("opening blob: %w", err)}
 	}
 	defer rc.Close()
-	vr := newVerifier(ctxReader{ctx, rc}, want)
+	vr := newVerifier(ctxReader{ctx, rc}, want, from)
 	idx, err := readLayerBlob(vr, label)
 	if err != nil {
 		return nil, 0, blame(err, vr, label)
@@ -175,7 +175,7 @@ func readStoredLayer(ctx context.Context, sb StoredBlob, m layerMeta, label stri
 		return nil, "", 0, &LayerError{Layer: label, Err: fmt.Errorf("missing blob: %w", err)}
 	}
 	defer rc.Close()
-	stored := newVerifier(ctxReader{ctx, rc}, "")
+	stored := newVerifier(ctxReader{ctx, rc}, "", "")
 	zr, comp, err := Decompress(stored)
 	if err != nil {
 		return nil, "", 0, &LayerError{Layer: label, Err: err}
@@ -186,9 +186,9 @@ func readStoredLayer(ctx context.Context, sb StoredBlob, m layerMeta, label stri
 	var tr io.Reader = zr
 	uncompressed := stored
 	if comp == Uncompressed {
-		stored.want = m.diffID
+		stored.want, stored.from = m.diffID, fromDiffID
 	} else {
-		uncompressed = newVerifier(zr, m.diffID)
+		uncompressed = newVerifier(zr, m.diffID, fromDiffID)
 		tr = uncompressed
 	}
 	idx, err := indexTar(tr, label)
@@ -196,7 +196,7 @@ func readStoredLayer(ctx context.Context, sb StoredBlob, m layerMeta, label stri
 		return nil, "", 0, blame(err, uncompressed, label)
 	}
 	if err := uncompressed.finish(); err != nil {
-		return nil, "", 0, &LayerError{Layer: label, Err: fmt.Errorf("diff_id: %w", err)}
+		return nil, "", 0, &LayerError{Layer: label, Err: err}
 	}
 	if err := stored.finish(); err != nil {
 		return nil, "", 0, &LayerError{Layer: label, Err: err}
@@ -227,10 +227,18 @@ type verifier struct {
 	h    hash.Hash
 	n    int64
 	want string
+	// from says where want comes from, for the error.
+	from string
 }
 
-func newVerifier(r io.Reader, want string) *verifier {
-	return &verifier{r: r, h: sha256.New(), want: want}
+// Where a wanted digest comes from.
+const (
+	fromManifest = "the manifest"
+	fromDiffID   = "the config's diff_id"
+)
+
+func newVerifier(r io.Reader, want, from string) *verifier {
+	return &verifier{r: r, h: sha256.New(), want: want, from: from}
 }
 
 func (v *verifier) Read(p []byte) (int, error) {
@@ -246,7 +254,7 @@ func (v *verifier) finish() error {
 	}
 	got := v.digest()
 	if strings.HasPrefix(v.want, "sha256:") && got != v.want {
-		return fmt.Errorf("%w: the blob's content is %s, the manifest says %s (corrupt or tampered blob)", ErrDigestMismatch, got, v.want)
+		return fmt.Errorf("%w: the content is %s, %s says %s (corrupt or tampered blob)", ErrDigestMismatch, got, v.from, v.want)
 	}
 	return nil
 }

@@ -226,6 +226,9 @@ func writeMarkdown(w io.Writer, a *Analysis) {
 			for _, f := range a.InefficientFiles {
 				fmt.Fprintf(w, "| %d | %s | `%s` |\n", f.Count, hb(f.WastedBytes), mdEscape(f.Path))
 			}
+			if more := a.InefficientCount - len(a.InefficientFiles); more > 0 {
+				fmt.Fprintf(w, "\n… and %d more\n", more)
+			}
 		})
 	}
 	for _, warn := range a.Warnings {

@@ -136,8 +136,10 @@ func TestEmptyImage(t *testing.T) {
 	t.Parallel()
 	img := mkImage(t)
 	for name, analyze := range map[string]func() (*Analysis, error){
-		"Image":         func() (*Analysis, error) { return Image(context.Background(), img, Options{}) },
-		"FromOCIStream": func() (*Analysis, error) { return FromOCIStream(context.Background(), bytes.NewReader(ociStream(t, img)), Options{}) },
+		"Image": func() (*Analysis, error) { return Image(context.Background(), img, Options{}) },
+		"FromOCIStream": func() (*Analysis, error) {
+			return FromOCIStream(context.Background(), bytes.NewReader(ociStream(t, img)), Options{})
+		},
 	} {
 		a, err := analyze()
 		if err != nil {

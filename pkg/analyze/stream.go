@@ -158,7 +158,7 @@ func readStreamBlob(ctx context.Context, r io.Reader, digest string, size int64)
 		if err != nil {
 			return nil, fmt.Errorf("reading OCI stream: blob %s: %w", digest, truncated(err))
 		}
-		v := newVerifier(bytes.NewReader(data), digest)
+		v := newVerifier(bytes.NewReader(data), digest, fromManifest)
 		if err := v.finish(); err != nil {
 			return nil, fmt.Errorf("reading OCI stream: blob %s: %w", digest, err)
 		}
@@ -176,7 +176,7 @@ func readStreamBlob(ctx context.Context, r io.Reader, digest string, size int64)
 		idx, lerr = readLayerBlob(ctxReader{ctx, pipe}, "blob "+digest)
 		pipe.CloseRead()
 	}()
-	vr := newVerifier(ctxReader{ctx, br}, digest)
+	vr := newVerifier(ctxReader{ctx, br}, digest, fromManifest)
 	_, cerr := io.CopyBuffer(pipe, vr, make([]byte, pipeChunk))
 	pipe.CloseWrite(cerr)
 	<-done

@@ -118,7 +118,9 @@ func BenchmarkBuildVsBuildctl(b *testing.B) {
 
 	cmdFor := func(tool, output string) (string, []string) {
 		if tool == "plimsoll" {
-			args := []string{"build", "--builder", addr, "--progress", "quiet", "--build-arg", "SEED=" + seed,
+			// gzip, like buildctl, so that both do the same work
+			// (plimsoll's --output none defaults to the faster zstd).
+			args := []string{"build", "--builder", addr, "--progress", "quiet", "--compression", "gzip", "--build-arg", "SEED=" + seed,
 				"--build-context", "busybox=oci-layout://" + bbDir + "@" + bbDigest, dir}
 			if output == "archive" {
 				args = append(args, "--output", "oci-archive="+filepath.Join(out, "p.tar"))

@@ -111,6 +111,16 @@ type lintFormat struct {
 	BuildKit          *bool             `yaml:"buildkit"`
 }
 
+const lintKeyList = "ignore, severity, failure-threshold, trusted-registries, large-folder, buildkit"
+
+func isLintKey(k string) bool {
+	switch k {
+	case "ignore", "severity", "failure-threshold", "trusted-registries", "large-folder", "buildkit":
+		return true
+	}
+	return false
+}
+
 // Parse reads a configuration. Sections other than lint are left to their
 // commands; unknown keys inside lint are errors, so that a typo does not
 // silently turn a setting off.
@@ -129,15 +139,15 @@ func Parse(r io.Reader) (*Config, error) {
 		return c, nil
 	}
 	var lf lintFormat
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	if err := enc.Encode(&node); err != nil {
-		return nil, fmt.Errorf("lint: %w", err)
+	if node.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			if k := node.Content[i]; !isLintKey(k.Value) {
+				return nil, fmt.Errorf("line %d: unknown key lint.%s (known keys: %s)", k.Line, k.Value, lintKeyList)
+			}
+		}
 	}
-	d := yaml.NewDecoder(&buf)
-	d.KnownFields(true)
-	if err := d.Decode(&lf); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("lint: %w (known keys: ignore, severity, failure-threshold, trusted-registries, large-folder, buildkit)", err)
+	if err := node.Decode(&lf); err != nil {
+		return nil, fmt.Errorf("lint: %w", err)
 	}
 	l := &c.Lint
 	for _, id := range lf.Ignore {

@@ -47,7 +47,9 @@ func TestParseDefaults(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for src, want := range map[string]string{
-		"lint:\n  ignor: [PL204]\n":              "ignor",
+		"lint:\n  ignor: [PL204]\n":              "line 2: unknown key lint.ignor (known keys: ignore,",
+		"lint:\n  ignore: PL204\n":               "lint:",
+		"lint: 3\n":                              "lint:",
 		"lint:\n  failure-threshold: loud\n":     "failure-threshold",
 		"lint:\n  severity: {PL201: critical}\n": "PL201",
 		"lint:\n  large-folder: big\n":           "large-folder",

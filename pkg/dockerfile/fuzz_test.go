@@ -7,8 +7,9 @@ import (
 )
 
 // FuzzRequirements reads arbitrary text as a pip requirements file (the
-// includes it names stay inside a temp folder): no panic, and every
-// requirement has a name and a line inside the file.
+// includes it names are confined to its temp folder, as ReadRequirements
+// confines them to the build context): no panic, and every requirement has
+// a name and a line inside the file.
 func FuzzRequirements(f *testing.F) {
 	for _, seed := range []string{
 		"numpy==1.26.4\npandas>=2\n",
@@ -16,6 +17,7 @@ func FuzzRequirements(f *testing.F) {
 		"lib @ git+https://github.com/o/lib.git@v1 ; python_version > '3.8'\n",
 		"uvicorn[standard]~=0.29  # comment\n-e .\n--index-url https://x\n",
 		"\\\n\\\n",
+		"-r ../../etc/passwd\n-r /dev/zero\n-c https://x/c.txt\n-r requirements.txt\nx\n",
 	} {
 		f.Add([]byte(seed))
 	}

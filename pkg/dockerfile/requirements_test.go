@@ -94,7 +94,7 @@ func TestReadRequirementsIncludes(t *testing.T) {
 
 func TestReadRequirementsStaysInRoot(t *testing.T) {
 	outer := writeFiles(t, map[string]string{
-		"secret.txt":          "do-not-read==1\n",
+		"secret.txt":           "do-not-read==1\n",
 		"ctx/requirements.txt": "-r ../secret.txt\n-r /etc/passwd\n-r https://example.com/r.txt\n-r sub\n-c link.txt\n-r requirements.txt\nflask\n",
 		"ctx/sub/x.txt":        "x\n",
 	})

@@ -34,7 +34,7 @@ type Run struct {
 type Command struct {
 	// Name is the program's base name with wrappers removed: "sudo
 	// apt-get" is "apt-get", "python3 -m pip" is "pip", "/usr/bin/pip3" is
-	// "pip3".
+	// "pip3", "conda run -n ml pip" and "poetry run pip" are "pip".
 	Name string
 	// Args are the words after Name, quotes removed; expansions are kept
 	// as written ("$HOME", "$(nproc)").
@@ -340,6 +340,19 @@ func (p *shellParser) addArgv(argv []string, env []KeyValue, line, depth int) *C
 				words = words[1:]
 			}
 			continue
+		case (name == "conda" || name == "mamba" || name == "micromamba") && len(words) > 2 && words[1] == "run":
+			// conda run -n ENV [--no-capture-output] CMD...: CMD runs.
+			words = words[2:]
+			for len(words) > 0 && strings.HasPrefix(words[0], "-") {
+				if condaRunValueFlags[words[0]] && len(words) > 1 {
+					words = words[1:]
+				}
+				words = words[1:]
+			}
+			continue
+		case (name == "poetry" || name == "pipenv") && len(words) > 2 && words[1] == "run":
+			words = words[2:]
+			continue
 		case (strings.HasPrefix(name, "python") || name == "py") && len(words) > 2 && words[1] == "-m":
 			cmd.Name = words[2]
 			cmd.Args = words[3:]
@@ -363,6 +376,8 @@ func (p *shellParser) addArgv(argv []string, env []KeyValue, line, depth int) *C
 	}
 	return cmd
 }
+
+var condaRunValueFlags = map[string]bool{"-n": true, "--name": true, "-p": true, "--prefix": true, "--cwd": true}
 
 var xargsValueFlags = map[string]bool{"-n": true, "-I": true, "-L": true, "-P": true, "-d": true, "-E": true, "-s": true, "-a": true}
 

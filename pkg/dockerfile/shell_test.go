@@ -34,6 +34,10 @@ func TestShellCommands(t *testing.T) {
 		{"RUN bash <<EOF\napt-get update\nEOF", "bash ; apt-get update"},
 		{"RUN python3 <<EOF\nimport os\nEOF", "python3"},
 		{`RUN cat pkgs.txt | xargs -r -n 1 apt-get install -y`, "cat pkgs.txt ; apt-get install -y"},
+		{`RUN conda run -n ml --no-capture-output pip install x`, "pip install x"},
+		{`RUN micromamba run -p /opt/env python -m pip install x`, "pip install x"},
+		{`RUN poetry run pip install x && pipenv run pip install y`, "pip install x ; pip install y"},
+		{`RUN conda install -n ml x && conda run`, "conda install -n ml x ; conda run"},
 	} {
 		if got := cmdList(runOf(t, tc.run)); got != tc.want {
 			t.Errorf("%s:\n got  %s\n want %s", tc.run, got, tc.want)

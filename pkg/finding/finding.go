@@ -1,6 +1,6 @@
 // Package finding holds the vocabulary that every plimsoll linter speaks: a
-// Finding at a Location with a Severity, and a Fingerprint that stays the
-// same when unrelated lines move.
+// Finding at a file and line with a Severity, and a Fingerprint that stays
+// the same when unrelated lines move.
 package finding
 
 import (
@@ -61,22 +61,6 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Location is where in which file something is. Lines are 1-based; 0 means
-// "the whole file". EndLine is 0 or >= Line.
-type Location struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	EndLine int    `json:"end_line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-}
-
-func (l Location) String() string {
-	if l.Line <= 0 {
-		return l.File
-	}
-	return fmt.Sprintf("%s:%d", l.File, l.Line)
-}
-
 // Finding is one problem a rule found.
 //
 // Rules fill Rule, Line (and EndLine), Message, and File when the finding is
@@ -93,11 +77,6 @@ type Finding struct {
 	Message     string   `json:"message"`
 	Aliases     []string `json:"aliases,omitempty"`
 	Fingerprint string   `json:"fingerprint,omitempty"`
-}
-
-// Location returns where the finding is.
-func (f Finding) Location() Location {
-	return Location{File: f.File, Line: f.Line, EndLine: f.EndLine, Column: f.Column}
 }
 
 // Fingerprint identifies a finding across runs: the rule, the file, the

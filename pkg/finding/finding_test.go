@@ -68,7 +68,4 @@ func TestSortAndCount(t *testing.T) {
 	if Count(fs, Warning) != 2 || Count(fs, Style) != 4 || Count(fs, Error) != 1 {
 		t.Error("Count")
 	}
-	if (Location{File: "a", Line: 3}).String() != "a:3" || (Location{File: "a"}).String() != "a" {
-		t.Error("Location.String")
-	}
 }

@@ -43,6 +43,9 @@ type RuleInfo struct {
 	HelpURI  string
 	Severity finding.Severity // default severity
 	Aliases  []string
+	// Help is the rule's documentation in markdown (its docs/rules page),
+	// for SARIF's help.markdown; "" means a summary and a link.
+	Help string
 }
 
 // Options tune a formatter.

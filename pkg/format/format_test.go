@@ -195,3 +195,35 @@ func TestGitHubEscaping(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestTextExcerptAndNothingLinted(t *testing.T) {
+	long := "RUN echo " + strings.Repeat("a", 1<<20)
+	r := &Report{
+		Files:    []string{"Dockerfile"},
+		Findings: []finding.Finding{{Rule: "PL001", Severity: finding.Error, File: "Dockerfile", Line: 2, Message: "too long"}},
+		Source:   func(string, int) string { return long },
+	}
+	out := string(render(t, "text", Options{}, r))
+	if len(out) > 600 || !strings.Contains(out, "    2 | RUN echo aaa") || !strings.Contains(out, "…") {
+		t.Errorf("a long source line must be cut:\n%.700s", out)
+	}
+	if out := string(render(t, "text", Options{}, &Report{})); out != "" {
+		t.Errorf("nothing linted (every file failed): want no summary, got %q", out)
+	}
+}
+
+func TestSARIFURIs(t *testing.T) {
+	r := &Report{Files: []string{"x"}, Findings: []finding.Finding{
+		{Rule: "PL103", Severity: finding.Warning, File: "we%ird,dir:x/a b/Dockerfile", Line: 1, Message: "m"},
+		{Rule: "PL103", Severity: finding.Warning, File: "/abs/Dockerfile", Line: 1, Message: "m"},
+	}}
+	out := string(render(t, "sarif", Options{}, r))
+	for _, want := range []string{`"uri": "./we%25ird,dir:x/a%20b/Dockerfile"`, `"uri": "file:///abs/Dockerfile"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %s in\n%s", want, out)
+		}
+	}
+	if strings.Count(out, `"uriBaseId"`) != 1 {
+		t.Errorf("only the relative URI takes %%SRCROOT%%:\n%s", out)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
+	"path"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -40,12 +42,15 @@ func (s SARIF) Format(w io.Writer, r *Report) error {
 		if ri.HelpURI != "" {
 			help += "\n\nSee " + ri.HelpURI
 		}
-		md := "**" + ri.ID + "**: " + summary
-		if len(ri.Aliases) > 0 {
-			md += " (hadolint " + strings.Join(ri.Aliases, ", ") + ")"
-		}
-		if ri.HelpURI != "" {
-			md += "\n\n[Rule documentation](" + ri.HelpURI + ")"
+		md := ri.Help
+		if md == "" {
+			md = "**" + ri.ID + "**: " + summary
+			if len(ri.Aliases) > 0 {
+				md += " (hadolint " + strings.Join(ri.Aliases, ", ") + ")"
+			}
+			if ri.HelpURI != "" {
+				md += "\n\n[Rule documentation](" + ri.HelpURI + ")"
+			}
 		}
 		props := sarif.NewPropertyBag().WithTags(tagsFor(ri))
 		rule := run.AddRule(ri.ID).
@@ -63,7 +68,7 @@ func (s SARIF) Format(w io.Writer, r *Report) error {
 		start := max(f.Line, 1)
 		end := max(f.EndLine, start)
 		loc := sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewArtifactLocation().WithURI(f.File).WithURIBaseID("%SRCROOT%")).
+			WithArtifactLocation(artifactLocation(f.File)).
 			WithRegion(sarif.NewRegion().WithStartLine(start).WithEndLine(end))
 		res := run.CreateResultForRule(f.Rule).
 			WithLevel(sarifLevel(f.Severity)).
@@ -96,8 +101,21 @@ func (s SARIF) Format(w io.Writer, r *Report) error {
 	return nil
 }
 
+// artifactLocation is a finding's file as SARIF wants it: a relative
+// URI reference (percent-encoded, "./" before a first segment holding a
+// colon) against %SRCROOT%, or a file:// URI for an absolute path.
+func artifactLocation(file string) *sarif.ArtifactLocation {
+	if path.IsAbs(file) {
+		u := url.URL{Scheme: "file", Path: file}
+		return sarif.NewArtifactLocation().WithURI(u.String())
+	}
+	u := url.URL{Path: file}
+	return sarif.NewArtifactLocation().WithURI(u.String()).WithURIBaseID("%SRCROOT%")
+}
+
 // sentinelKeys are integer properties whose -1 means "absent".
-var sentinelKeys = map[string]bool{"index": true, "id": true, "byteOffset": true, "charOffset": true, "rank": true, "ruleIndex": false}
+// ruleIndex is not among them: GitHub reads it.
+var sentinelKeys = map[string]bool{"index": true, "id": true, "byteOffset": true, "charOffset": true, "rank": true}
 
 // prune removes empty arrays and objects and -1 sentinels, keeping the
 // properties SARIF or GitHub require.

@@ -59,11 +59,16 @@ func (t Text) Format(w io.Writer, r *Report) error {
 			t.paint(t.severityColor(f.Severity), f.Severity.String()), oneLine(f.Message))
 		if r.Source != nil && f.Line > 0 {
 			if src := r.Source(f.File, f.Line); strings.TrimSpace(src) != "" {
-				fmt.Fprintf(bw, "%s %s\n", t.paint(ansiDim, fmt.Sprintf("%5d |", f.Line)), strings.TrimRight(expandTabs(src), " "))
+				fmt.Fprintf(bw, "%s %s\n", t.paint(ansiDim, fmt.Sprintf("%5d |", f.Line)), excerpt(src))
 			}
 		}
 	}
 	files := len(r.Files)
+	if files == 0 && len(r.Findings) == 0 {
+		// Nothing was linted (every file failed to read): the errors say
+		// it, "no findings in 0 Dockerfiles" would only mislead.
+		return bw.Flush()
+	}
 	noun := "Dockerfiles"
 	if files == 1 {
 		noun = "Dockerfile"
@@ -74,4 +79,15 @@ func (t Text) Format(w io.Writer, r *Report) error {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
+// maxExcerpt is the most characters of a source line the text format shows.
+const maxExcerpt = 160
+
+// excerpt renders a source line: tabs expanded, trailing space dropped,
+// cut at maxExcerpt characters (a 10 MB line is not worth printing).
+func excerpt(src string) string {
+	s := strings.TrimRight(strings.ReplaceAll(src, "\t", "    "), " ")
+	if r := []rune(s); len(r) > maxExcerpt {
+		s = string(r[:maxExcerpt]) + "…"
+	}
+	return s
+}

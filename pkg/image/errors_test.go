@@ -22,6 +22,10 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/google/go-containerregistry/pkg/v1/validate"
 )
 
 // writeTar writes a tar of regular files (in the order given) to path.
@@ -51,8 +55,8 @@ func sha256Hex(b []byte) string {
 }
 
 // TestDockerArchiveStorage: in a docker save archive whose images store
-// their layers differently (plain tar for one, gzip for the other),
-// StoredUncompressed describes the image FILE:TAG picks, not the first.
+// their layers differently (gzip for one, plain tar for the other), each
+// image's layers read as stored, say how, and carry the config's diff_id.
 func TestDockerArchiveStorage(t *testing.T) {
 	t.Parallel()
 	var layer bytes.Buffer
@@ -64,30 +68,70 @@ func TestDockerArchiveStorage(t *testing.T) {
 	zw := gzip.NewWriter(&gzLayer)
 	zw.Write(layer.Bytes())
 	zw.Close()
+	diffID := "sha256:" + sha256Hex(layer.Bytes())
 	cfg, _ := json.Marshal(map[string]any{"architecture": "amd64", "os": "linux",
-		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + sha256Hex(layer.Bytes())}}})
+		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{diffID}}})
 	manifest, _ := json.Marshal([]map[string]any{
 		{"Config": "config.json", "RepoTags": []string{"example.com/gz:one"}, "Layers": []string{"gz/layer.tar"}},
 		{"Config": "config.json", "RepoTags": []string{"example.com/plain:two"}, "Layers": []string{"plain/layer.tar"}},
+		{"Config": "config.json", "RepoTags": []string{"example.com/linked:three"}, "Layers": []string{"linked/layer.tar"}},
 	})
-	file := filepath.Join(t.TempDir(), "mixed.tar")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "mixed.tar")
 	writeTar(t, file, [2]string{"manifest.json", string(manifest)}, [2]string{"config.json", string(cfg)},
 		[2]string{"gz/layer.tar", gzLayer.String()}, [2]string{"plain/layer.tar", layer.String()})
+	// docker save (moby 25+) stores layers as blobs and links to them.
+	linked := filepath.Join(dir, "linked.tar")
+	var buf bytes.Buffer
+	tw = tar.NewWriter(&buf)
+	for _, f := range [][2]string{{"manifest.json", string(manifest)}, {"config.json", string(cfg)}, {"blobs/sha256/" + sha256Hex(layer.Bytes()), layer.String()}} {
+		tw.WriteHeader(&tar.Header{Name: f[0], Mode: 0o644, Size: int64(len(f[1])), Typeflag: tar.TypeReg})
+		tw.Write([]byte(f[1]))
+	}
+	tw.WriteHeader(&tar.Header{Name: "linked/layer.tar", Typeflag: tar.TypeSymlink, Linkname: "../blobs/sha256/" + sha256Hex(layer.Bytes())})
+	tw.Close()
+	os.WriteFile(linked, buf.Bytes(), 0o644)
 
 	for _, tt := range []struct {
-		tag  string
-		want bool
+		ref       string
+		mediaType types.MediaType
+		stored    []byte
 	}{
-		{"example.com/gz:one", false},
-		{"example.com/plain:two", true},
+		{file + ":example.com/gz:one", types.DockerLayer, gzLayer.Bytes()},
+		{file + ":example.com/plain:two", types.DockerUncompressedLayer, layer.Bytes()},
+		{linked + ":example.com/linked:three", types.DockerUncompressedLayer, layer.Bytes()},
 	} {
-		srcs, err := Open(context.Background(), "docker-archive://"+file+":"+tt.tag, Options{})
+		srcs, err := Open(context.Background(), "docker-archive://"+tt.ref, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if srcs[0].StoredUncompressed != tt.want {
-			t.Errorf("%s: StoredUncompressed = %v, want %v", tt.tag, srcs[0].StoredUncompressed, tt.want)
+		layers, err := srcs[0].Image.Layers()
+		if err != nil {
+			t.Fatal(err)
 		}
+		mt, _ := layers[0].MediaType()
+		d, _ := layers[0].DiffID()
+		if mt != tt.mediaType || d.String() != diffID || srcs[0].StoredUncompressed {
+			t.Errorf("%s: media type %s, diff_id %s, StoredUncompressed %v", tt.ref, mt, d, srcs[0].StoredUncompressed)
+		}
+		sb, ok := layers[0].(interface {
+			StoredBlob() (io.ReadCloser, int64, error)
+		})
+		if !ok {
+			t.Fatalf("%s: the layer cannot be read as stored", tt.ref)
+		}
+		rc, size, err := sb.StoredBlob()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(rc)
+		rc.Close()
+		if !bytes.Equal(got, tt.stored) || size != int64(len(tt.stored)) {
+			t.Errorf("%s: stored blob of %d bytes (size %d), want the %d stored bytes", tt.ref, len(got), size, len(tt.stored))
+		}
+	}
+	if _, err := Open(context.Background(), "docker-archive://"+file+":example.com/nope:1", Options{}); err == nil || !strings.Contains(err.Error(), "no image tagged") {
+		t.Errorf("unknown tag: err = %v", err)
 	}
 }
 
@@ -190,7 +234,7 @@ func TestRegistryHangs(t *testing.T) {
 			t.Cleanup(func() { c.Close() })
 		}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	_, err = Open(ctx, l.Addr().String()+"/x", Options{Insecure: true})
@@ -249,5 +293,44 @@ func TestRegistrySelfSigned(t *testing.T) {
 	_, err = Open(context.Background(), ref, Options{Insecure: true})
 	if err == nil || !strings.Contains(err.Error(), "check the repository name") {
 		t.Errorf("with --insecure: err = %v, want the registry's own answer (no such repository)", err)
+	}
+}
+
+// TestImagesValidate runs go-containerregistry's own image validation
+// (every method, every digest and size checked against the contents) on
+// the images the archive readers make.
+func TestImagesValidate(t *testing.T) {
+	t.Parallel()
+	img := randomImage(t, "amd64")
+	dir := t.TempDir()
+	if _, err := layout.Write(filepath.Join(dir, "layout"), mutate.AppendManifests(empty.Index, mutate.IndexAddendum{Add: img})); err != nil {
+		t.Fatal(err)
+	}
+	ociArchive := filepath.Join(dir, "oci.tar")
+	tarDir(t, filepath.Join(dir, "layout"), ociArchive)
+	dockerArchive := filepath.Join(dir, "docker.tar")
+	if err := tarball.WriteToFile(dockerArchive, nil, img); err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []string{"oci-archive://" + ociArchive, "docker-archive://" + dockerArchive} {
+		srcs, err := Open(context.Background(), ref, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := validate.Image(srcs[0].Image); err != nil {
+			t.Errorf("%s: %v", ref, err)
+		}
+		layers, _ := srcs[0].Image.Layers()
+		want, _ := img.Layers()
+		for i, l := range layers {
+			if err := validate.Layer(l); err != nil {
+				t.Errorf("%s layer %d: %v", ref, i, err)
+			}
+			got, _ := l.Digest()
+			w, _ := want[i].Digest()
+			if got != w {
+				t.Errorf("%s layer %d: digest %s, want %s", ref, i, got, w)
+			}
+		}
 	}
 }

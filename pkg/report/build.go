@@ -33,12 +33,16 @@ type Variant struct {
 	// SizeBytes is the sum of the sizes of the layers' entries (dive's
 	// "image size", counted as pkg/analyze does); CompressedBytes is the
 	// size of the layer blobs (what a pull downloads).
-	SizeBytes       int64    `json:"size_bytes"`
-	CompressedBytes int64    `json:"compressed_bytes"`
-	Seconds         float64  `json:"seconds"`
-	CacheHits       int      `json:"cache_hits"`
-	Steps           int      `json:"steps"`
-	Outputs         []Output `json:"outputs,omitempty"`
+	SizeBytes       int64 `json:"size_bytes"`
+	CompressedBytes int64 `json:"compressed_bytes"`
+	// Compression is the layer compression CompressedBytes was measured
+	// with: gzip (pushed and file outputs), zstd (--output none by
+	// default) or uncompressed.
+	Compression string   `json:"compression,omitempty"`
+	Seconds     float64  `json:"seconds"`
+	CacheHits   int      `json:"cache_hits"`
+	Steps       int      `json:"steps"`
+	Outputs     []Output `json:"outputs,omitempty"`
 }
 
 // Output is one place a variant's image went.

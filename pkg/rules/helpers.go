@@ -76,28 +76,47 @@ func isPip(cmd *dockerfile.Command) bool {
 	return true
 }
 
-// pipInstall describes a `pip install` command.
+// pipInstall describes a pip command that resolves packages: pip (or uv
+// pip) install, wheel or download.
 type pipInstall struct {
+	// Sub is the subcommand: "install", "wheel" or "download".
+	Sub string
+	// UV is true for `uv pip ...` (uv's own cache flags, not pip's).
+	UV bool
 	// Packages are the positional requirement words ("torch==2.1", ".").
 	Packages []string
 	// Requirements are -r files, Constraints -c files, as written.
 	Requirements, Constraints []string
 }
 
-// parsePipInstall returns what a pip install command installs; ok is false
-// for any other command.
-func parsePipInstall(cmd *dockerfile.Command) (pipInstall, bool) {
-	if !isPip(cmd) {
-		return pipInstall{}, false
-	}
-	pos := positionals(cmd.Args, pipValueFlags)
-	if len(pos) == 0 || pos[0] != "install" {
-		return pipInstall{}, false
-	}
+// parsePip returns what a pip install/wheel/download command resolves; ok
+// is false for any other command.
+func parsePip(cmd *dockerfile.Command) (pipInstall, bool) {
 	var in pipInstall
-	in.Packages = pos[1:]
+	args := cmd.Args
+	switch {
+	case isPip(cmd):
+	case cmd.Is("uv") && len(args) > 0 && args[0] == "pip":
+		in.UV, args = true, args[1:]
+	default:
+		return pipInstall{}, false
+	}
+	pos := positionals(args, pipValueFlags)
+	if len(pos) == 0 || pos[0] != "install" && pos[0] != "wheel" && pos[0] != "download" {
+		return pipInstall{}, false
+	}
+	in.Sub, in.Packages = pos[0], pos[1:]
 	in.Requirements = cmd.FlagValues("-r", "--requirement")
 	in.Constraints = cmd.FlagValues("-c", "--constraint")
+	return in, true
+}
+
+// parsePipInstall is parsePip for `pip install` and `uv pip install` only.
+func parsePipInstall(cmd *dockerfile.Command) (pipInstall, bool) {
+	in, ok := parsePip(cmd)
+	if !ok || in.Sub != "install" {
+		return pipInstall{}, false
+	}
 	return in, true
 }
 
@@ -199,28 +218,41 @@ func hasCommand(in *dockerfile.Instruction, fn func(*dockerfile.Command) bool) b
 	return false
 }
 
-// removes reports whether the RUN deletes a path under prefix (rm, or find
-// PATH -delete).
+// removes reports whether the RUN deletes prefix, a path under it, or a
+// folder above it (rm, or find PATH -delete).
 func removes(in *dockerfile.Instruction, prefix string) bool {
+	if in.Run == nil {
+		return false
+	}
 	prefix = cleanPath(prefix)
-	return hasCommand(in, func(c *dockerfile.Command) bool {
+	for _, d := range deletedPaths(in) {
+		t := cleanPath(strings.TrimRight(d, "*"))
+		if t == prefix || strings.HasPrefix(t, prefix+"/") || t != "/" && strings.HasPrefix(prefix, t+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// deletedPaths returns the image paths (maybe globs) that a RUN deletes
+// with rm or find PATH -delete; paths with variables are left out.
+func deletedPaths(in *dockerfile.Instruction) []string {
+	var out []string
+	for _, cmd := range in.Run.Commands {
 		var targets []string
 		switch {
-		case c.Is("rm"):
-			targets = positionals(c.Args, nil)
-		case c.Is("find") && c.HasFlag("-delete"):
-			if ps := positionals(c.Args, nil); len(ps) > 0 {
+		case cmd.Is("rm"):
+			targets = positionals(cmd.Args, nil)
+		case cmd.Is("find") && cmd.HasFlag("-delete"):
+			if ps := positionals(cmd.Args, nil); len(ps) > 0 {
 				targets = ps[:1]
 			}
-		default:
-			return false
 		}
 		for _, t := range targets {
-			t = cleanPath(strings.TrimRight(t, "*"))
-			if t == prefix || strings.HasPrefix(t, prefix+"/") || strings.HasPrefix(prefix, t+"/") && t != "/" {
-				return true
+			if t != "" && !strings.Contains(t, "$") {
+				out = append(out, imagePath(in, t))
 			}
 		}
-		return false
-	})
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -154,7 +155,14 @@ func Lint(ctx context.Context, in Input, opt Options) (*Result, error) {
 // not fetched. In a stage whose root is an external image the finding is
 // kept only when BuildKit suggests a close name ("did you mean $X?"), the
 // sign of a typo; stages rooted in scratch keep every UndefinedVar.
+//
+// WorkdirRelativePath is dropped for a Windows path ("C:\app"): the checks
+// run for a linux target, where it is not absolute, but a Windows image's
+// build resolves it as absolute.
 func offlineFalsePositive(f *dockerfile.File, fd finding.Finding) bool {
+	if fd.Rule == BuildKitPrefix+"WorkdirRelativePath" {
+		return windowsPathRE.MatchString(fd.Message)
+	}
 	if fd.Rule != BuildKitPrefix+"UndefinedVar" || strings.Contains(fd.Message, "did you mean") {
 		return false
 	}
@@ -173,6 +181,9 @@ func offlineFalsePositive(f *dockerfile.File, fd finding.Finding) bool {
 	}
 	return !root.Base.Scratch
 }
+
+// windowsPathRE finds a quoted Windows drive path in a BuildKit message.
+var windowsPathRE = regexp.MustCompile(`"[A-Za-z]:(\\\\|\\|/)`)
 
 // check runs one rule, turning a panic into an error that names the rule.
 func check(r Rule, c *Context) (fs []finding.Finding, err error) {

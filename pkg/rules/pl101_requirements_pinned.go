@@ -11,7 +11,8 @@ import (
 	"github.com/plimsoll/plimsoll/pkg/finding"
 )
 
-// PL101 is a requirements file, installed with `pip install -r`, with a
+// PL101 is a requirements file, installed with `pip install -r` (or uv pip
+// install -r, or pip wheel/download -r for a later install), with a
 // dependency not pinned to an exact version. The file is found in the
 // build context through the COPY (or bind mount) that put it in the image,
 // followed through -r/-c includes; a dependency pinned in a constraints file
@@ -33,7 +34,7 @@ func (PL101) Check(c *Context) []finding.Finding {
 	var out []finding.Finding
 	reported := map[string]bool{} // file:line
 	Runs(c.File.Stages, func(in *dockerfile.Instruction, cmd *dockerfile.Command) {
-		pi, ok := parsePipInstall(cmd)
+		pi, ok := parsePip(cmd) // install, and wheel/download for a later install
 		if !ok || len(pi.Requirements) == 0 {
 			return
 		}

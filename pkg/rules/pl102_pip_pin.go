@@ -7,7 +7,8 @@ import (
 	"github.com/plimsoll/plimsoll/pkg/finding"
 )
 
-// PL102 is `pip install NAME` in a RUN without an exact version. Local
+// PL102 is `pip install NAME` (or `uv pip install NAME`) in a RUN without
+// an exact version. Local
 // paths, wheels, archives and URLs are not names; a package pinned by a
 // constraints file given with -c (found in the build context) is pinned.
 type PL102 struct{}
@@ -47,8 +48,12 @@ func (PL102) Check(c *Context) []finding.Finding {
 			loose = append(loose, p)
 		}
 		if len(loose) > 0 {
-			out = append(out, c.Report("PL102", in, "pip install %s without an exact version: pin it (%s==<version>) or install from a pinned requirements file, so rebuilds install the same code",
-				strings.Join(loose, " "), nameOf(loose[0])))
+			tool := "pip"
+			if pi.UV {
+				tool = "uv pip"
+			}
+			out = append(out, c.ReportCommand("PL102", in, cmd, "%s install %s without an exact version: pin it (%s==<version>) or install from a pinned requirements file, so rebuilds install the same code",
+				tool, strings.Join(loose, " "), nameOf(loose[0])))
 		}
 	})
 	return out

@@ -14,7 +14,13 @@ func TestPL102(t *testing.T) {
 		{name: "in a builder stage too", src: "FROM python:3.11 AS build\nRUN pip wheel x && pip install flask\nFROM python:3.11-slim\n", want: []string{"PL102@2"}},
 		{name: "constraint file pins", src: "FROM python:3.11-slim\nCOPY c.txt .\nRUN pip install -c c.txt flask\n",
 			files: map[string]string{"c.txt": "flask==3.0.0\n"}},
-		{name: "heredoc script", src: "FROM python:3.11-slim\nRUN <<EOF\nset -e\npip install flask\nEOF\n", want: []string{"PL102@2"}},
+		{name: "heredoc script: at the command's line", src: "FROM python:3.11-slim\nRUN <<EOF\nset -e\npip install flask\nEOF\n", want: []string{"PL102@4"}},
+		{name: "uv pip install", src: "FROM python:3.12-slim\nRUN uv pip install --system httpx 'rich==13.7.0'\n", want: []string{"PL102@2"}},
+		{name: "uv pip pinned", src: "FROM python:3.12-slim\nRUN uv pip install --system httpx==0.27.0 -r requirements.txt\n"},
+		{name: "wildcard is not exact", src: "FROM python:3.11-slim\nRUN pip install 'numpy==1.*'\n", want: []string{"PL102@2"}},
+		{name: "extras pinned and not", src: "FROM python:3.11-slim\nRUN pip install 'pandas[excel]==2.1.0' 'uvicorn[standard]'\n", want: []string{"PL102@2"}},
+		{name: "editable and local projects", src: "FROM python:3.11-slim\nCOPY . /src\nWORKDIR /src\nRUN pip install -e . && pip install . && pip install -e ./lib[dev]\n"},
+		{name: "pip wheel and download are not installs", src: "FROM python:3.11 AS b\nRUN pip wheel -w /w numpy && pip download -d /d scipy\nFROM python:3.11-slim\n"},
 		{name: "not pip", src: "FROM python:3.11-slim\nRUN pipx install black && pipenv install\n"},
 	})
 }

@@ -21,8 +21,8 @@ func (PL201) Meta() Meta {
 func (PL201) Check(c *Context) []finding.Finding {
 	var out []finding.Finding
 	Runs(c.ShippingStages(), func(in *dockerfile.Instruction, cmd *dockerfile.Command) {
-		if _, ok := parsePipInstall(cmd); !ok {
-			return
+		if pi, ok := parsePipInstall(cmd); !ok || pi.UV {
+			return // uv's cache is PL207's
 		}
 		if cmd.HasFlag("--no-cache-dir") {
 			return
@@ -43,7 +43,7 @@ func (PL201) Check(c *Context) []finding.Finding {
 		if cacheMountAt(in, caches...) || cacheMountNamed(in, "/.cache/pip", "/.cache") {
 			return
 		}
-		out = append(out, c.Report("PL201", in, "pip install without --no-cache-dir: the downloaded wheels stay in ~/.cache/pip in this layer (often hundreds of MB); add --no-cache-dir, set PIP_NO_CACHE_DIR=1, or use RUN --mount=type=cache,target=/root/.cache/pip"))
+		out = append(out, c.ReportCommand("PL201", in, cmd, "pip install without --no-cache-dir: the downloaded wheels stay in ~/.cache/pip in this layer (often hundreds of MB); add --no-cache-dir, set PIP_NO_CACHE_DIR=1, or use RUN --mount=type=cache,target=/root/.cache/pip"))
 	})
 	return out
 }

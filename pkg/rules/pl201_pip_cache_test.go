@@ -21,6 +21,14 @@ func TestPL201(t *testing.T) {
 		{name: "whole filesystem copied is shipped", src: "FROM python:3.11 AS build\nRUN pip install flask==3.0.0\nFROM scratch\nCOPY --from=build / /\n", want: []string{"PL201@2"}},
 		{name: "target selects the builder", target: "build", src: "FROM python:3.11 AS build\nRUN pip install flask==3.0.0\nFROM python:3.11-slim\nRUN pip install x==1\n", want: []string{"PL201@2"}},
 		{name: "sh -c", src: "FROM python:3.11-slim\nRUN sh -c 'pip install x==1'\n", want: []string{"PL201@2"}},
-		{name: "bash heredoc", src: "FROM python:3.11-slim\nRUN bash <<EOF\npip install x==1\nEOF\n", want: []string{"PL201@2"}},
+		{name: "PIP_NO_CACHE_DIR=off still disables the cache (pip reads any boolean as 'no cache')", src: "FROM python:3.11-slim\nENV PIP_NO_CACHE_DIR=off\nRUN pip install x==1\n"},
+		{name: "PIP_NO_CACHE_DIR as a build ARG", src: "FROM python:3.11-slim\nARG PIP_NO_CACHE_DIR=1\nRUN pip install x==1\n"},
+		{name: "PIP_NO_CACHE_DIR inherited from the base stage", src: "FROM python:3.11-slim AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install x==1\n"},
+		{name: "PIP_NO_CACHE_DIR set after the RUN", src: "FROM python:3.11-slim\nRUN pip install x==1\nENV PIP_NO_CACHE_DIR=1\n", want: []string{"PL201@2"}},
+		{name: "exec form", src: "FROM python:3.11-slim\nRUN [\"pip\", \"install\", \"x==1\"]\n", want: []string{"PL201@2"}},
+		{name: "pragma above a heredoc RUN covers its script", src: "FROM python:3.11-slim\n# plimsoll ignore=PL201\nRUN <<EOF\nset -e\npip install x==1\nEOF\n"},
+		{name: "continuation lines: at the RUN", src: "FROM python:3.11-slim\nRUN set -e \\\n && pip install x==1\n", want: []string{"PL201@2"}},
+		{name: "uv pip is not pip's cache", src: "FROM python:3.12-slim\nRUN uv pip install --system x==1\n"},
+		{name: "bash heredoc: at the command's line", src: "FROM python:3.11-slim\nRUN bash <<EOF\npip install x==1\nEOF\n", want: []string{"PL201@3"}},
 	})
 }

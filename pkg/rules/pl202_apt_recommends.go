@@ -34,7 +34,7 @@ func (PL202) Check(c *Context) []finding.Finding {
 		if aptConfiguredNoRecommends(in) {
 			return
 		}
-		out = append(out, c.Report("PL202", in, "apt-get install without --no-install-recommends: recommended packages are installed too and often double the layer; add --no-install-recommends"))
+		out = append(out, c.ReportCommand("PL202", in, cmd, "apt-get install without --no-install-recommends: recommended packages are installed too and often double the layer; add --no-install-recommends"))
 	})
 	return out
 }

@@ -165,29 +165,6 @@ var curlValueFlags = setOf("-o", "--output", "-H", "--header", "-d", "--data", "
 var wgetValueFlags = setOf("-O", "--output-document", "-P", "--directory-prefix", "-t", "--tries", "-T", "--timeout",
 	"-U", "--user-agent", "--header", "-o", "--output-file", "-a", "--append-output")
 
-// deletedPaths returns the image paths (maybe globs) that a RUN deletes
-// with rm or find PATH -delete; paths with variables are left out.
-func deletedPaths(in *dockerfile.Instruction) []string {
-	var out []string
-	for _, cmd := range in.Run.Commands {
-		var targets []string
-		switch {
-		case cmd.Is("rm"):
-			targets = positionals(cmd.Args, nil)
-		case cmd.Is("find") && cmd.HasFlag("-delete"):
-			if ps := positionals(cmd.Args, nil); len(ps) > 0 {
-				targets = ps[:1]
-			}
-		}
-		for _, t := range targets {
-			if t != "" && !strings.Contains(t, "$") {
-				out = append(out, imagePath(in, t))
-			}
-		}
-	}
-	return out
-}
-
 // deletesEarlier returns a finding when the RUN removes something in made
 // that another instruction created.
 func deletesEarlier(c *Context, in *dockerfile.Instruction, made []created) *finding.Finding {

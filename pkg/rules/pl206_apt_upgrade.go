@@ -21,7 +21,7 @@ func (PL206) Check(c *Context) []finding.Finding {
 	Runs(c.ShippingStages(), func(in *dockerfile.Instruction, cmd *dockerfile.Command) {
 		switch sub, _ := aptSub(cmd); sub {
 		case "upgrade", "dist-upgrade", "full-upgrade":
-			out = append(out, c.Report("PL206", in, "%s %s copies every upgraded file of the base image into this layer (the old copies stay below) and makes the image depend on the build date: use a newer base image tag", cmd.Name, sub))
+			out = append(out, c.ReportCommand("PL206", in, cmd, "%s %s copies every upgraded file of the base image into this layer (the old copies stay below) and makes the image depend on the build date: use a newer base image tag", cmd.Name, sub))
 		}
 	})
 	return out

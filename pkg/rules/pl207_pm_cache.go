@@ -2,6 +2,7 @@ package rules
 
 import (
 	"path"
+	"strings"
 
 	"github.com/plimsoll/plimsoll/pkg/dockerfile"
 	"github.com/plimsoll/plimsoll/pkg/finding"
@@ -9,14 +10,16 @@ import (
 
 // PL207 is another package manager's cache left in a shipping stage's
 // layer: conda/mamba install without conda clean, apk add without
-// --no-cache, yum/dnf install without yum/dnf clean, npm install without
-// npm cache clean (and yarn without yarn cache clean). A cache mount over
-// the cache folder, or removing the folder in the same RUN, also counts.
+// --no-cache, yum/dnf install without yum/dnf clean, uv sync / uv pip
+// install without --no-cache (UV_NO_CACHE), poetry install without
+// --no-cache or removing $POETRY_CACHE_DIR, npm install without npm cache
+// clean (and yarn without yarn cache clean). A cache mount over the cache
+// folder, or removing the folder in the same RUN, also counts.
 type PL207 struct{}
 
 func (PL207) Meta() Meta {
 	return Meta{ID: "PL207", Severity: finding.Warning, Shipping: true,
-		Summary: "a package manager's cache (conda, apk, yum/dnf, npm, yarn) left in the layer"}
+		Summary: "a package manager's cache (conda, apk, yum/dnf, uv, poetry, npm, yarn) left in the layer"}
 }
 
 // pmCache describes one package manager's install commands and how its
@@ -26,7 +29,10 @@ type pmCache struct {
 	install func(*dockerfile.Command) bool
 	clean   func(*dockerfile.Command) bool
 	dirs    []string // cache folders: removed or cache-mounted is fine
-	fix     string
+	// dirEnv names the variable that moves the cache folder, noCacheEnv
+	// the one that turns the cache off ("" when there is none).
+	dirEnv, noCacheEnv string
+	fix                string
 }
 
 var pmCaches = []pmCache{
@@ -46,8 +52,9 @@ var pmCaches = []pmCache{
 		clean: func(c *dockerfile.Command) bool {
 			return c.Is("conda", "mamba", "micromamba") && c.Subcommand() == "clean"
 		},
-		dirs: []string{"/opt/conda/pkgs", "/root/.conda/pkgs", "/root/micromamba/pkgs", "/opt/conda/envs/.pkgs"},
-		fix:  "add && conda clean -afy (or mount a cache at /opt/conda/pkgs)",
+		dirs:   []string{"/opt/conda/pkgs", "/root/.conda/pkgs", "/root/micromamba/pkgs", "/opt/conda/envs/.pkgs"},
+		dirEnv: "CONDA_PKGS_DIRS",
+		fix:    "add && conda clean -afy (or mount a cache at /opt/conda/pkgs)",
 	},
 	{
 		name: "apk",
@@ -79,6 +86,29 @@ var pmCaches = []pmCache{
 		fix:  "add && yum clean all (dnf clean all) && rm -rf /var/cache/yum /var/cache/dnf",
 	},
 	{
+		name:    "uv",
+		install: uvInstalls,
+		clean: func(c *dockerfile.Command) bool {
+			pos := positionals(c.Args, nil)
+			return c.Is("uv") && len(pos) > 1 && pos[0] == "cache" && (pos[1] == "clean" || pos[1] == "prune")
+		},
+		dirs:       []string{"/root/.cache/uv"},
+		dirEnv:     "UV_CACHE_DIR",
+		noCacheEnv: "UV_NO_CACHE",
+		fix:        "add --no-cache (or set UV_NO_CACHE=1, or mount a cache at /root/.cache/uv)",
+	},
+	{
+		name:    "poetry",
+		install: poetryInstalls,
+		clean: func(c *dockerfile.Command) bool {
+			pos := positionals(c.Args, nil)
+			return c.Is("poetry") && len(pos) > 1 && pos[0] == "cache" && pos[1] == "clear"
+		},
+		dirs:   []string{"/root/.cache/pypoetry"},
+		dirEnv: "POETRY_CACHE_DIR",
+		fix:    "set POETRY_CACHE_DIR and add && rm -rf $POETRY_CACHE_DIR (or mount a cache at /root/.cache/pypoetry)",
+	},
+	{
 		name: "npm",
 		install: func(c *dockerfile.Command) bool {
 			if !c.Is("npm") {
@@ -94,8 +124,9 @@ var pmCaches = []pmCache{
 			pos := positionals(c.Args, nil)
 			return c.Is("npm") && len(pos) > 1 && pos[0] == "cache" && pos[1] == "clean"
 		},
-		dirs: []string{"/root/.npm"},
-		fix:  "add && npm cache clean --force (or mount a cache at /root/.npm)",
+		dirs:   []string{"/root/.npm"},
+		dirEnv: "npm_config_cache",
+		fix:    "add && npm cache clean --force (or mount a cache at /root/.npm)",
 	},
 	{
 		name: "yarn",
@@ -114,6 +145,42 @@ var pmCaches = []pmCache{
 		fix:  "add && yarn cache clean (or mount a cache at /usr/local/share/.cache/yarn)",
 	},
 }
+
+// uvInstalls reports whether a uv command installs packages into the
+// image (uv sync, uv pip install/sync, uv tool install, uv add).
+func uvInstalls(c *dockerfile.Command) bool {
+	if !c.Is("uv") || c.HasFlag("--no-cache", "-n") {
+		return false
+	}
+	pos := positionals(c.Args, pipValueFlags)
+	sub := func(i int) string {
+		if i < len(pos) {
+			return pos[i]
+		}
+		return ""
+	}
+	switch sub(0) {
+	case "sync", "add":
+		return true
+	case "pip":
+		return sub(1) == "install" || sub(1) == "sync"
+	case "tool":
+		return sub(1) == "install"
+	}
+	return false
+}
+
+// poetryInstalls reports whether a poetry command installs packages into
+// the image (install, sync, add) with its cache on.
+func poetryInstalls(c *dockerfile.Command) bool {
+	if !c.Is("poetry") || c.HasFlag("--no-cache") {
+		return false
+	}
+	pos := positionals(c.Args, poetryValueFlags)
+	return len(pos) > 0 && (pos[0] == "install" || pos[0] == "sync" || pos[0] == "add")
+}
+
+var poetryValueFlags = setOf("--only", "--with", "--without", "-E", "--extras", "-C", "--directory", "-P", "--project", "--group", "-G")
 
 var condaValueFlags = setOf("-n", "--name", "-p", "--prefix", "-c", "--channel", "-f", "--file", "--override-channels")
 
@@ -135,29 +202,60 @@ func (PL207) Check(c *Context) []finding.Finding {
 						cleaned = true
 					}
 				}
-				if first == nil || cleaned || cacheMountAt(in, pm.dirs...) {
+				if first == nil || cleaned || cacheGone(in, first, pm) {
 					continue
 				}
-				gone := false
-				for _, d := range pm.dirs {
-					if removes(in, d) {
-						gone = true
-					}
-				}
-				if pm.name == "conda" {
-					if v, ok := envSet(in, first, "CONDA_PKGS_DIRS"); ok && (cacheMountAt(in, v) || removes(in, v)) {
-						gone = true
-					}
-				}
-				if pm.name == "npm" {
-					if v, ok := envSet(in, first, "npm_config_cache"); ok && path.IsAbs(v) && (cacheMountAt(in, v) || removes(in, v)) {
-						gone = true
-					}
-				}
-				if gone {
-					continue
-				}
-				out = append(out, c.Report("PL207", in, "%s leaves %s's package cache in this layer: %s", first.String(), pm.name, pm.fix))
+				out = append(out, c.ReportCommand("PL207", in, first, "%s leaves %s's package cache in this layer: %s", first.String(), pm.name, pm.fix))
+			}
+		}
+	}
+	return out
+}
+
+// cacheGone reports whether the RUN keeps pm's cache out of the layer: a
+// cache mount over it, removing it, or the variables that disable or move
+// it (the moved folder then mounted or removed, by path or as $VAR).
+func cacheGone(in *dockerfile.Instruction, cmd *dockerfile.Command, pm pmCache) bool {
+	if cacheMountAt(in, pm.dirs...) {
+		return true
+	}
+	for _, d := range pm.dirs {
+		if removes(in, d) {
+			return true
+		}
+	}
+	if pm.noCacheEnv != "" {
+		if _, ok := envSet(in, cmd, pm.noCacheEnv); ok {
+			return true
+		}
+	}
+	if pm.dirEnv == "" {
+		return false
+	}
+	if v, ok := envSet(in, cmd, pm.dirEnv); ok && path.IsAbs(v) && (cacheMountAt(in, v) || removes(in, v)) {
+		return true
+	}
+	for _, d := range deletedVars(in) {
+		if d == pm.dirEnv {
+			return true
+		}
+	}
+	return false
+}
+
+// deletedVars returns the variables whose folder a RUN deletes by name:
+// "rm -rf $POETRY_CACHE_DIR" or "${X}/*" gives POETRY_CACHE_DIR, X.
+func deletedVars(in *dockerfile.Instruction) []string {
+	var out []string
+	for _, cmd := range in.Run.Commands {
+		if !cmd.Is("rm") {
+			continue
+		}
+		for _, t := range positionals(cmd.Args, nil) {
+			t = strings.TrimSuffix(strings.TrimSuffix(t, "*"), "/")
+			if v, ok := strings.CutPrefix(t, "$"); ok {
+				v = strings.TrimSuffix(strings.TrimPrefix(v, "{"), "}")
+				out = append(out, v)
 			}
 		}
 	}

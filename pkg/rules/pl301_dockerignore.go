@@ -30,7 +30,7 @@ func (PL301) Check(c *Context) []finding.Finding {
 	}
 	size := ""
 	if st, err := bc.Stats(c.Ctx()); err == nil {
-		size = " (" + countFiles(st.Files) + ", " + bytesText(st.Bytes) + ")"
+		size = ", " + countFiles(st.Files) + " and " + bytesText(st.Bytes) + ","
 	}
 	return []finding.Finding{c.Report("PL301", first, "%s copies from the build context, which has no .dockerignore: the whole folder%s is sent to the builder and any change in it invalidates the cache; add %s",
 		upperKind(first), size, filepath.Join(bc.Dir, ".dockerignore"))}

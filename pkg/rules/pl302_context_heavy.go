@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/plimsoll/plimsoll/pkg/dockerfile"
 	"github.com/plimsoll/plimsoll/pkg/finding"
 )
@@ -14,7 +16,7 @@ import (
 // paths .dockerignore does not exclude: .git, virtualenvs, __pycache__,
 // node_modules, .env files, model weights (*.pt, *.pth, *.ckpt,
 // *.safetensors, *.onnx, *.h5), or any folder over the size threshold
-// (settings: LargeFolderBytes, default 50 MiB). The context is measured on
+// (settings: LargeFolderBytes, default 50 MB). The context is measured on
 // disk with .dockerignore semantics; one finding per kind, with the bytes.
 type PL302 struct{}
 
@@ -117,11 +119,14 @@ func (PL302) Check(c *Context) []finding.Finding {
 		if flagged[d.Path] || under(d.Path) || containsFlagged(d.Path, kinds) {
 			continue
 		}
-		add("large", fmt.Sprintf("folder over %s", bytesText(threshold)), d.Path, false, d)
+		add("large", "folder", d.Path, false, d)
 	}
 	var out []finding.Finding
 	for _, key := range order {
 		k := kinds[key]
+		if k.bytes == 0 && !k.secret {
+			continue // an empty folder costs nothing worth a warning
+		}
 		sort.Strings(k.paths)
 		list := k.paths
 		more := ""
@@ -129,17 +134,24 @@ func (PL302) Check(c *Context) []finding.Finding {
 			more = fmt.Sprintf(" and %d more", len(list)-3)
 			list = list[:3]
 		}
+		size := bytesText(k.bytes)
+		if len(k.paths) > 1 {
+			size = fmt.Sprintf("%d paths, %s", len(k.paths), size)
+		}
 		what := k.label
 		if len(k.paths) > 1 {
 			what = plural(k.label)
 		}
+		if key == "large" {
+			more += " (over the " + humanize.Bytes(uint64(threshold)) + " threshold)"
+		}
+		msg := fmt.Sprintf("%s sends %s %s%s: %s that .dockerignore does not exclude", upperKind(at), what, strings.Join(list, ", "), more, size)
+		if k.secret {
+			msg += ": secrets end up in the image and the build cache"
+		}
 		patterns := k.pattern
 		if key == "venv" || key == "large" {
 			patterns = strings.Join(k.paths, ", ")
-		}
-		msg := fmt.Sprintf("%s sends %s %s (%s%s, %s) that .dockerignore does not exclude", upperKind(at), what, strings.Join(list, ", "), countN(len(k.paths), "path"), more, bytesText(k.bytes))
-		if k.secret {
-			msg += ": secrets end up in the image and the build cache"
 		}
 		if bc.HasIgnoreFile() {
 			msg += "; add " + patterns + " to " + path.Base(bc.IgnoreFile)
@@ -175,15 +187,5 @@ func plural(s string) string {
 	if strings.HasSuffix(s, "s") {
 		return s
 	}
-	if i := strings.Index(s, " over "); i > 0 {
-		return s[:i] + "s" + s[i:]
-	}
 	return s + "s"
-}
-
-func countN(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }

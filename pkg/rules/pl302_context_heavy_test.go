@@ -27,6 +27,13 @@ func TestPL302(t *testing.T) {
 		{name: "re-included by an exclusion", src: copyAll, files: map[string]string{
 			"models/a.pt": "x", ".dockerignore": "models\n!models/a.pt\n",
 		}, want: []string{"PL302@3"}},
+		{name: "an empty node_modules costs nothing", src: copyAll, files: map[string]string{"node_modules/.keep": "", "app.py": "x", ".dockerignore": ".git\n"}},
+		{name: "** excludes at any depth", src: copyAll, files: map[string]string{
+			"a/b/c/__pycache__/m.pyc": "x", "w/x/y.pt": "x", ".dockerignore": "**/__pycache__\n**/*.pt\n",
+		}},
+		{name: "a negation re-includes one weights file under an excluded folder", src: copyAll, files: map[string]string{
+			"models/a.pt": "x", "models/b.pt": "x", "models/keep.onnx": "x", ".dockerignore": "models/**\n!models/keep.onnx\n",
+		}, want: []string{"PL302@3"}},
 		{name: "env template is fine", src: copyAll, files: map[string]string{".env.example": "A=\n"}},
 		{name: "narrow copies are not whole-context copies", src: "FROM python:3.11-slim\nCOPY src/ /app/src/\n", files: map[string]string{".git/HEAD": "x", "src/a.py": "x"}},
 		{name: "no context", src: copyAll},

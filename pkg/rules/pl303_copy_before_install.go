@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"path"
+	"strings"
+
 	"github.com/plimsoll/plimsoll/pkg/dockerfile"
 	"github.com/plimsoll/plimsoll/pkg/finding"
 )
@@ -9,8 +12,9 @@ import (
 // -r, conda env create, poetry install, uv sync, npm ci, ...) in the same
 // stage: any code change invalidates the COPY and so reruns the install
 // (minutes for an ML stack). Copy the dependency files first, install, then
-// copy the rest. Not raised when the stage installed dependencies before
-// the copy: the install after it then only adds the project.
+// copy the rest. Not raised when the same install (the same tool, for pip
+// the same requirements files) ran before the copy: the one after it then
+// only adds the project.
 type PL303 struct{}
 
 func (PL303) Meta() Meta {
@@ -22,45 +26,62 @@ func (PL303) Check(c *Context) []finding.Finding {
 	var out []finding.Finding
 	for _, s := range c.File.Stages {
 		var copyAll *dockerfile.Instruction
+		done := map[string]bool{} // installs run before the copy
+	stage:
 		for _, in := range s.Instructions {
 			if copyAll == nil && in.Copy != nil && in.Copy.WholeContext() {
 				copyAll = in
 				continue
 			}
-			if copyAll == nil && installsDependencies(in) {
-				// Dependencies installed before the copy (uv sync
-				// --no-install-project, poetry install --no-root): the
-				// install after it only adds the project.
-				break
-			}
-			if copyAll == nil || in.Run == nil {
+			if in.Run == nil {
 				continue
 			}
 			for _, cmd := range in.Run.Commands {
-				if what := dependencyInstall(cmd); what != "" {
-					out = append(out, c.Report("PL303", copyAll, "%s copies the whole context before %s at line %d: every code change reinstalls all dependencies; copy the dependency files first, install, then copy the rest",
-						upperKind(copyAll), what, in.Line))
-					copyAll = nil
-					break
+				what := dependencyInstall(cmd)
+				if what == "" {
+					continue
 				}
-			}
-			if copyAll == nil {
-				break
+				key := installKey(what, cmd)
+				if copyAll == nil {
+					done[key] = true
+					continue
+				}
+				if done[key] {
+					// The same install ran before the copy (uv sync
+					// --no-install-project, poetry install --no-root, the
+					// same requirements file): this one only adds the
+					// project.
+					continue
+				}
+				out = append(out, c.Report("PL303", copyAll, "%s copies the whole context before %s at line %d: every code change reinstalls all dependencies; copy the dependency files first, install, then copy the rest",
+					upperKind(copyAll), what, in.Line))
+				break stage
 			}
 		}
 	}
 	return out
 }
 
-// installsDependencies reports whether a RUN runs a dependency install.
-func installsDependencies(in *dockerfile.Instruction) bool {
-	return hasCommand(in, func(cmd *dockerfile.Command) bool { return dependencyInstall(cmd) != "" })
+// installKey tells installs apart: a pip -r install by its files, any
+// other by its kind ("uv sync").
+func installKey(what string, cmd *dockerfile.Command) string {
+	if pi, ok := parsePip(cmd); ok && len(pi.Requirements) > 0 {
+		files := make([]string, len(pi.Requirements))
+		for i, r := range pi.Requirements {
+			files[i] = path.Base(r)
+		}
+		return "pip -r " + strings.Join(files, " ")
+	}
+	return what
 }
 
 // dependencyInstall names the dependency install a command runs, or "".
 func dependencyInstall(cmd *dockerfile.Command) string {
-	if pi, ok := parsePipInstall(cmd); ok && len(pi.Requirements) > 0 {
-		return "pip install -r"
+	if pi, ok := parsePip(cmd); ok && len(pi.Requirements) > 0 && pi.Sub != "download" {
+		if pi.UV {
+			return "uv pip " + pi.Sub + " -r"
+		}
+		return "pip " + pi.Sub + " -r"
 	}
 	pos := positionals(cmd.Args, condaValueFlags)
 	sub := func(i int) string {
@@ -80,8 +101,6 @@ func dependencyInstall(cmd *dockerfile.Command) string {
 		return "pipenv " + sub(0)
 	case cmd.Is("uv") && sub(0) == "sync":
 		return "uv sync"
-	case cmd.Is("uv") && sub(0) == "pip" && sub(1) == "install" && cmd.HasFlag("-r", "--requirement"):
-		return "uv pip install -r"
 	case cmd.Is("npm") && sub(0) == "ci":
 		return "npm ci"
 	case cmd.Is("npm") && (sub(0) == "install" || sub(0) == "i") && len(pos) == 1:

@@ -13,6 +13,8 @@ func TestPL303(t *testing.T) {
 		{name: "uv: dependencies first, then the project", src: "FROM python:3.12-slim\nWORKDIR /app\nRUN --mount=type=bind,source=uv.lock,target=uv.lock --mount=type=bind,source=pyproject.toml,target=pyproject.toml uv sync --frozen --no-install-project\nCOPY . /app\nRUN uv sync --frozen\n"},
 		{name: "poetry --no-root first", src: "FROM python:3.12-slim\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install --no-root\nCOPY . .\nRUN poetry install --only-root\n"},
 		{name: "uv sync after copying everything", src: "FROM python:3.12-slim\nCOPY . /app\nRUN uv sync --frozen\n", want: []string{"PL303@2"}},
+		{name: "another requirements file after the copy", src: "FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nRUN pip install -r requirements-dev.txt\n", want: []string{"PL303@5"}},
+		{name: "the same requirements file again", src: "FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nRUN pip install -r requirements.txt -e .\n"},
 		{name: "builder stage too", src: "FROM python:3.11 AS b\nCOPY . .\nRUN pip wheel -r requirements.txt && pip install -r requirements.txt\nFROM python:3.11-slim\n", want: []string{"PL303@2"}},
 	})
 }

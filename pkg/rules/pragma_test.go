@@ -169,3 +169,14 @@ func TestUndefinedVarFromBaseImage(t *testing.T) {
 		t.Errorf("scratch: %v", got)
 	}
 }
+
+func TestWindowsWorkdirIsAbsolute(t *testing.T) {
+	opt := Options{Rules: []Rule{}, BuildKit: true}
+	src := "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:\\app\n"
+	if got := lintSrc(t, src, opt); len(got) != 0 {
+		t.Errorf("a Windows drive path is absolute: %v", got)
+	}
+	if got := lintSrc(t, "FROM debian:bookworm-slim\nWORKDIR rel\n", opt); !sameSet(got, []string{"buildkit:WorkdirRelativePath@2"}) {
+		t.Errorf("a relative path is still reported: %v", got)
+	}
+}

@@ -67,8 +67,9 @@ type Settings struct {
 	LargeFolderBytes int64
 }
 
-// DefaultLargeFolderBytes is PL302's default folder threshold (50 MiB).
-const DefaultLargeFolderBytes = 50 << 20
+// DefaultLargeFolderBytes is PL302's default folder threshold (50 MB,
+// decimal like every size plimsoll prints).
+const DefaultLargeFolderBytes = 50_000_000
 
 // Context is what a rule checks: one parsed Dockerfile, its build context,
 // and the settings.
@@ -133,6 +134,17 @@ func (c *Context) Report(id string, in *dockerfile.Instruction, format string, a
 	f := finding.Finding{Rule: id, Message: fmt.Sprintf(format, args...)}
 	if in != nil {
 		f.Line, f.EndLine = in.Line, in.EndLine
+	}
+	return f
+}
+
+// ReportCommand returns a finding of rule id at the command cmd of RUN in:
+// at the command's own line when it has one (a heredoc script's line),
+// otherwise at the whole instruction.
+func (c *Context) ReportCommand(id string, in *dockerfile.Instruction, cmd *dockerfile.Command, format string, args ...any) finding.Finding {
+	f := c.Report(id, in, format, args...)
+	if cmd != nil && cmd.Line > in.Line && cmd.Line <= in.EndLine {
+		f.Line, f.EndLine = cmd.Line, cmd.Line
 	}
 	return f
 }
