@@ -54,3 +54,8 @@ fuzz:
 ## clean: remove bin/ (the cache stays; rm -rf $(PLIMSOLL_CACHE) to drop it)
 clean:
 	rm -rf bin
+
+## docs-images: docs/img/*.png, the markdown reports as a GitHub comment shows them (headless Chromium; run make demo first to refresh compare)
+.PHONY: docs-images
+docs-images: build
+	scripts/screenshots.sh

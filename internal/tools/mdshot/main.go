@@ -6,10 +6,13 @@
 // uses it to make docs/img/*.png from plimsoll's --format markdown output.
 //
 //	go run ./internal/tools/mdshot [-author NAME] [-open] [-o OUT.html] [IN.md]
-//	go run ./internal/tools/mdshot trim [-pad N] IN.png OUT.png
+//	go run ./internal/tools/mdshot term [-prompt CMD] [-o OUT.html] [IN.txt]
+//	go run ./internal/tools/mdshot trim [-pad N] [-colors N] IN.png OUT.png
 //
-// With no IN.md it reads standard input; with no -o it writes standard output.
-// The trim form crops a browser screenshot to the page's content.
+// With no IN it reads standard input; with no -o it writes standard output.
+// The term form renders terminal output (ANSI colours included) as a
+// terminal window; the trim form crops a browser screenshot to the page's
+// content.
 // The Markdown is trusted (plimsoll's own output): raw HTML passes through.
 package main
 
@@ -40,8 +43,13 @@ type Options struct {
 }
 
 func run(args []string, stdin io.Reader, stdout io.Writer) error {
-	if len(args) > 0 && args[0] == "trim" {
-		return runTrim(args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "trim":
+			return runTrim(args[1:])
+		case "term":
+			return runTerm(args[1:], stdin, stdout)
+		}
 	}
 	fs := flag.NewFlagSet("mdshot", flag.ContinueOnError)
 	var opt Options

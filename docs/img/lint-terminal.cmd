@@ -1,0 +1,1 @@
+plimsoll lint examples/ml-service examples/gpu-torch
