@@ -149,7 +149,7 @@ func TestAnalyzeCommand(t *testing.T) {
 		if code != ExitOK {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
-		if !strings.Contains(out, "| Reclaimable by squashing | 32 kB |") {
+		if !strings.Contains(out, "| Reclaimable by squashing | 32\u00a0kB |") { // number and unit kept together
 			t.Errorf("markdown lacks the summary table:\n%s", out)
 		}
 		if !strings.Contains(errs, "peak RSS") {

@@ -288,7 +288,6 @@ func build(ctx context.Context, idxs []*LayerIndex, metas []layerMeta, opt Optio
 		sizes[i] = idx.Size
 	}
 	dr := computeDive(trees, sizes)
-	trees = nil
 	a.SizeBytes = dr.size
 	a.Efficiency = dr.efficiency
 	a.WastedBytes = dr.wasted
@@ -373,9 +372,13 @@ func largest(live []liveFile, metas []layerMeta, top int) []File {
 	return out
 }
 
-// TrimShell drops the "/bin/sh -c " prefix of a created_by line, as dive
-// shows it.
+// TrimShell drops the shell of a created_by line, as dive shows it:
+// "/bin/sh -c #(nop) ADD ..." (the classic builder) becomes "ADD ...",
+// "RUN /bin/sh -c apt-get ..." (BuildKit) becomes "RUN apt-get ...".
 func TrimShell(createdBy string) string {
+	if rest, ok := strings.CutPrefix(createdBy, "RUN /bin/sh -c "); ok {
+		return "RUN " + rest
+	}
 	s := strings.TrimPrefix(createdBy, "/bin/sh -c ")
 	return strings.TrimPrefix(s, "#(nop) ")
 }

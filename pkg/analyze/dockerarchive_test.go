@@ -1,9 +1,13 @@
 package analyze
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
@@ -64,4 +68,41 @@ func TestDockerArchivePlain(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("read as stored:\n%+v\nthrough go-containerregistry:\n%+v", got, want)
 	}
+}
+
+// TestDockerArchiveGzipDamaged: a damaged gzip layer of a docker save
+// archive is caught (by gzip's own CRC-32 when the deflate data still
+// decodes) and named.
+func TestDockerArchiveGzipDamaged(t *testing.T) {
+	t.Parallel()
+	img := mkImage(t, layerTar(t, file("a", strings.Repeat("all work and no play ", 2000))))
+	file := filepath.Join(t.TempDir(), "gz.tar")
+	if err := tarball.WriteToFile(file, nil, img); err != nil {
+		t.Fatal(err)
+	}
+	layers, _ := img.Layers()
+	rc, _ := layers[0].Compressed()
+	blob, _ := io.ReadAll(rc)
+	rc.Close()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(data, blob)
+	if at < 0 {
+		t.Fatal("layer blob not found in the archive")
+	}
+	data[at+len(blob)-6] ^= 0xff // in the CRC-32 / length trailer
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := image.Open(context.Background(), "docker-archive://"+file, image.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Image(context.Background(), srcs[0].Image, Options{})
+	if err == nil || !strings.Contains(err.Error(), "layer 0") || !strings.Contains(err.Error(), "gzip") {
+		t.Fatalf("err = %v, want a corrupt gzip layer 0", err)
+	}
+	t.Log(err)
 }

@@ -264,7 +264,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 }
 
 // TestReadErrorIsNotCorruption: when reading the stored blob fails (a
-// dropped connection, a cancelled context), the error says so, and does
+// dropped connection, a canceled context), the error says so, and does
 // not blame the data.
 func TestReadErrorIsNotCorruption(t *testing.T) {
 	t.Parallel()

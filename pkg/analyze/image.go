@@ -159,7 +159,8 @@ func readImageLayer(ctx context.Context, l v1.Layer, uncompressed bool, m layerM
 // is known: a docker save archive names layers by diff_id only, and
 // go-containerregistry would hash every layer to name them. Image reads
 // such a layer once: the digest and size of what it read become the
-// layer's, and the uncompressed stream is verified against the diff_id.
+// layer's; a plain or zstd stream is verified against the diff_id, a gzip
+// stream by its own CRC-32.
 type StoredBlob interface {
 	StoredBlob() (rc io.ReadCloser, size int64, err error)
 }
@@ -182,12 +183,16 @@ func readStoredLayer(ctx context.Context, sb StoredBlob, m layerMeta, label stri
 	}
 	defer zr.Close()
 	// The diff_id covers the uncompressed stream: for a plain tar that is
-	// the stored one, hashed once.
+	// the stored one, hashed once. A gzip stream carries its own CRC-32
+	// and length, which the reader checks: hashing it again to compare
+	// with a diff_id from the same archive would only cost time.
 	var tr io.Reader = zr
 	uncompressed := stored
-	if comp == Uncompressed {
+	switch comp {
+	case Uncompressed:
 		stored.want, stored.from = m.diffID, fromDiffID
-	} else {
+	case Gzip:
+	default:
 		uncompressed = newVerifier(zr, m.diffID, fromDiffID)
 		tr = uncompressed
 	}

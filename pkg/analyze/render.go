@@ -3,10 +3,13 @@ package analyze
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/dustin/go-humanize"
+
+	"github.com/plimsoll/plimsoll/pkg/version"
 )
 
 func hb(n int64) string {
@@ -28,15 +31,45 @@ func short(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// hexDigest is a sha256 in hex, as in "ADD file:<64 hex> in /".
+var hexDigest = regexp.MustCompile(`[0-9a-f]{64}`)
+
 // instruction is a created_by line as shown: without the shell prefix,
-// "(no history)" when the image config has none.
+// digests cut to 12 hex digits, "(no history)" when the image config has
+// none.
 func instruction(createdBy string, n int) string {
-	s := short(TrimShell(createdBy), n)
+	s := hexDigest.ReplaceAllStringFunc(TrimShell(createdBy), func(h string) string { return h[:12] + "…" })
+	s = short(s, n)
 	if s == "" {
 		return "(no history)"
 	}
 	return s
 }
+
+// storedPlain reports whether every layer is stored as a plain tar (a
+// docker save archive, a daemon): the "compressed" size is then the
+// stored tar's, larger than the contents.
+func storedPlain(a *Analysis) bool {
+	for _, l := range a.Layers {
+		if l.MediaType == "" || strings.Contains(l.MediaType, "gzip") || strings.Contains(l.MediaType, "zstd") {
+			return false
+		}
+	}
+	return len(a.Layers) > 0
+}
+
+// storedLabel names the compressed_bytes figure.
+func storedLabel(a *Analysis) string {
+	if storedPlain(a) {
+		return "stored (uncompressed tar)"
+	}
+	return "compressed"
+}
+
+func capitalize(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+
+// mdBytes is a size for markdown: number and unit never wrap apart.
+func mdBytes(n int64) string { return strings.ReplaceAll(hb(n), " ", "\u00a0") }
 
 func shortDigest(d string) string {
 	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
@@ -48,9 +81,22 @@ func shortDigest(d string) string {
 // WriteText renders analyses as readable tables.
 func WriteText(w io.Writer, as []*Analysis) error { return writeEach(w, as, writeText) }
 
+// MarkdownMarker starts every markdown rendering, hidden, so that a later
+// step can find (and replace) the comment it posted before.
+const MarkdownMarker = "<!-- plimsoll:analyze -->"
+
 // WriteMarkdown renders analyses for a pull request comment or a job
-// summary.
-func WriteMarkdown(w io.Writer, as []*Analysis) error { return writeEach(w, as, writeMarkdown) }
+// summary: the hidden MarkdownMarker, the analyses, and a footer naming
+// the plimsoll that wrote it.
+func WriteMarkdown(w io.Writer, as []*Analysis) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "%s\n", MarkdownMarker)
+	if err := writeEach(ew, as, writeMarkdown); err != nil {
+		return err
+	}
+	fmt.Fprintf(ew, "<sub>plimsoll %s</sub>\n", version.String())
+	return ew.err
+}
 
 // writeEach renders each analysis, a blank line between them, and returns
 // the first write error.
@@ -78,11 +124,12 @@ func writeText(w io.Writer, a *Analysis) {
 	if a.Digest != "" {
 		fmt.Fprintf(w, "Digest: %s\n", a.Digest)
 	}
-	fmt.Fprintf(w, "Size: %s (%d bytes), compressed %s, %d layers, %d entries\n", hb(a.SizeBytes), a.SizeBytes, hb(a.CompressedBytes), len(a.Layers), a.Files)
+	fmt.Fprintf(w, "Size: %s (%d bytes), %s %s, %d layers, %d entries\n", hb(a.SizeBytes), a.SizeBytes, storedLabel(a), hb(a.CompressedBytes), len(a.Layers), a.Files)
 	fmt.Fprintf(w, "Efficiency (dive): %v  wasted: %s (%d bytes)  user wasted: %s\n", a.Efficiency, hb(a.WastedBytes), a.WastedBytes, pct(a.UserWastedRatio))
 	fmt.Fprintf(w, "Reclaimable by squashing: %s (%d bytes); final filesystem %s\n", hb(a.ReclaimableBytes), a.ReclaimableBytes, hb(a.FinalBytes))
 
-	textTable(w, "Layers", "  #\tSIZE\tCOMPRESSED\tRECLAIMABLE\tFILES\tDIGEST\tCREATED BY", len(a.Layers), func(tw io.Writer) {
+	stored := strings.ToUpper(strings.Fields(storedLabel(a))[0])
+	textTable(w, "Layers", "  #\tSIZE\t"+stored+"\tRECLAIMABLE\tFILES\tDIGEST\tCREATED BY", len(a.Layers), func(tw io.Writer) {
 		for _, l := range a.Layers {
 			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, shortDigest(l.Digest), instruction(l.CreatedBy, 60))
 		}
@@ -163,7 +210,11 @@ func mdEscape(s string) string {
 }
 
 func writeMarkdown(w io.Writer, a *Analysis) {
-	fmt.Fprintf(w, "### Image analysis: `%s`\n\n", mdEscape(title(a)))
+	fmt.Fprintf(w, "### Image analysis: `%s`", mdEscape(a.Image))
+	if a.Platform != "" {
+		fmt.Fprintf(w, " (%s)", mdEscape(a.Platform))
+	}
+	fmt.Fprint(w, "\n\n")
 	if a.CI != nil {
 		if a.CI.Pass {
 			fmt.Fprintln(w, "**CI rules: pass**")
@@ -183,19 +234,19 @@ func writeMarkdown(w io.Writer, a *Analysis) {
 	}
 	fmt.Fprintln(w, "| Metric | Value |")
 	fmt.Fprintln(w, "|---|---:|")
-	fmt.Fprintf(w, "| Size | %s |\n", hb(a.SizeBytes))
-	fmt.Fprintf(w, "| Compressed | %s |\n", hb(a.CompressedBytes))
+	fmt.Fprintf(w, "| Size | %s |\n", mdBytes(a.SizeBytes))
+	fmt.Fprintf(w, "| %s | %s |\n", capitalize(storedLabel(a)), mdBytes(a.CompressedBytes))
 	fmt.Fprintf(w, "| Layers | %d |\n", len(a.Layers))
 	fmt.Fprintf(w, "| Entries | %d |\n", a.Files)
 	fmt.Fprintf(w, "| Efficiency (dive) | %s |\n", pct(a.Efficiency))
-	fmt.Fprintf(w, "| Wasted (dive) | %s |\n", hb(a.WastedBytes))
+	fmt.Fprintf(w, "| Wasted (dive) | %s |\n", mdBytes(a.WastedBytes))
 	fmt.Fprintf(w, "| User wasted (dive) | %s |\n", pct(a.UserWastedRatio))
-	fmt.Fprintf(w, "| Reclaimable by squashing | %s |\n", hb(a.ReclaimableBytes))
+	fmt.Fprintf(w, "| Reclaimable by squashing | %s |\n", mdBytes(a.ReclaimableBytes))
 	fmt.Fprintln(w)
 
-	mdDetails(w, "Layers", "| # | Size | Compressed | Reclaimable | Files | Created by |", "|---:|---:|---:|---:|---:|---|", func() {
+	mdDetails(w, "Layers", "| # | Size | "+capitalize(strings.Fields(storedLabel(a))[0])+" | Reclaimable | Files | Created by |", "|---:|---:|---:|---:|---:|---|", func() {
 		for _, l := range a.Layers {
-			fmt.Fprintf(w, "| %d | %s | %s | %s | %d | `%s` |\n", l.Index, hb(l.SizeBytes), hb(l.CompressedBytes), hb(l.ReclaimableBytes), l.Files, mdEscape(instruction(l.CreatedBy, 80)))
+			fmt.Fprintf(w, "| %d | %s | %s | %s | %d | `%s` |\n", l.Index, mdBytes(l.SizeBytes), mdBytes(l.CompressedBytes), mdBytes(l.ReclaimableBytes), l.Files, mdEscape(instruction(l.CreatedBy, 80)))
 		}
 	})
 
@@ -210,21 +261,21 @@ func writeMarkdown(w io.Writer, a *Analysis) {
 				top = "`" + mdEscape(c.Top[0].Path) + "`"
 				by = fmt.Sprintf("layer %d: `%s`", c.Top[0].Layer, mdEscape(instruction(c.Top[0].CreatedBy, 50)))
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %s |\n", c.Category, hb(c.Bytes), hb(c.ReclaimableBytes), c.Files, top, by)
+			fmt.Fprintf(w, "| %s | %s | %s | %d | %s | %s |\n", c.Category, mdBytes(c.Bytes), mdBytes(c.ReclaimableBytes), c.Files, top, by)
 		}
 		fmt.Fprintln(w)
 	}
 	if len(a.LargestFiles) > 0 {
 		mdDetails(w, "Largest files", "| Size | Layer | Path |", "|---:|---:|---|", func() {
 			for _, f := range a.LargestFiles {
-				fmt.Fprintf(w, "| %s | %d | `%s` |\n", hb(f.SizeBytes), f.Layer, mdEscape(f.Path))
+				fmt.Fprintf(w, "| %s | %d | `%s` |\n", mdBytes(f.SizeBytes), f.Layer, mdEscape(f.Path))
 			}
 		})
 	}
 	if len(a.InefficientFiles) > 0 {
 		mdDetails(w, "Inefficient files (dive)", "| Count | Wasted | Path |", "|---:|---:|---|", func() {
 			for _, f := range a.InefficientFiles {
-				fmt.Fprintf(w, "| %d | %s | `%s` |\n", f.Count, hb(f.WastedBytes), mdEscape(f.Path))
+				fmt.Fprintf(w, "| %d | %s | `%s` |\n", f.Count, mdBytes(f.WastedBytes), mdEscape(f.Path))
 			}
 			if more := a.InefficientCount - len(a.InefficientFiles); more > 0 {
 				fmt.Fprintf(w, "\n… and %d more\n", more)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -155,6 +156,22 @@ func TestEmptyImage(t *testing.T) {
 		var buf bytes.Buffer
 		if err := WriteText(&buf, []*Analysis{a}); err != nil || !bytes.Contains(buf.Bytes(), []byte("0 layers")) {
 			t.Errorf("%s: text %q, %v", name, buf.String(), err)
+		}
+	}
+}
+
+func TestInstruction(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want string }{
+		{"/bin/sh -c #(nop) ADD file:ce026b62356eec3ad1214f92be2c9dc063fe205bd5e600be3492c4dfb17148bd in / ", "ADD file:ce026b62356e… in /"},
+		{"/bin/sh -c apt-get update", "apt-get update"},
+		{"RUN /bin/sh -c pip install -r req.txt # buildkit", "RUN pip install -r req.txt # …"},
+		{"COPY app/ app/ # buildkit", "COPY app/ app/ # buildkit"},
+		{"", "(no history)"},
+		{"RUN /bin/sh -c " + strings.Repeat("x", 100), "RUN " + strings.Repeat("x", 25) + "…"},
+	} {
+		if got := instruction(tt.in, 30); got != tt.want {
+			t.Errorf("instruction(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

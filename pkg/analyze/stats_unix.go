@@ -15,7 +15,7 @@ func PeakRSS() int64 {
 		return 0
 	}
 	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
-		return int64(ru.Maxrss) // bytes there
+		return int64(ru.Maxrss) //nolint:unconvert // int32 on 32-bit platforms; bytes on darwin
 	}
-	return int64(ru.Maxrss) * 1024 // KiB on Linux and the BSDs
+	return int64(ru.Maxrss) * 1024 //nolint:unconvert // int32 on 32-bit platforms; KiB on Linux and the BSDs
 }

@@ -183,8 +183,19 @@ func (pr *Prepared) Run(ctx context.Context, c *client.Client) (*report.Build, e
 	rep.Disk.Before = before
 	dw.observe(before)
 
+	// Variants run one after another: the next starts once the previous
+	// one's build steps are all done (its export has begun), so that the
+	// steps they share are cache hits. The previous export then overlaps
+	// with the next variant's steps instead of delaying them. A failed
+	// variant cancels the ones after it, never the ones before.
+	type outcome struct {
+		rv  report.Variant
+		err error
+	}
+	var waits []chan outcome
 	var buildErr error
-	for _, v := range p.variants {
+	vctx := ctx
+	for i, v := range p.variants {
 		if o.MaxDisk > 0 {
 			// Between variants: prune when the cache has grown past the
 			// budget, so that the next variant starts within it.
@@ -193,15 +204,43 @@ func (pr *Prepared) Run(ctx context.Context, c *client.Client) (*report.Build, e
 				break
 			}
 		}
-		rv, err := p.buildVariant(ctx, c, v, dw)
-		rep.Variants = append(rep.Variants, rv)
-		if err != nil {
-			buildErr = err
-			break
+		ictx, cancelV := context.WithCancelCause(vctx)
+		defer cancelV(nil)
+		vctx = ictx
+		stepsDone := make(chan struct{})
+		signalSteps := sync.OnceFunc(func() { close(stepsDone) })
+		out := make(chan outcome, 1)
+		// With a disk budget, a variant's export must not overlap the
+		// next one's steps: the budget is for one variant at a time.
+		pipeline := i < len(p.variants)-1 && o.MaxDisk <= 0
+		go func() {
+			rv, err := p.buildVariant(ictx, c, v, dw, signalSteps, pipeline)
+			if err != nil {
+				cancelV(fmt.Errorf("canceled: variant %q failed", v.Name))
+			}
+			signalSteps()
+			out <- outcome{rv, err}
+		}()
+		waits = append(waits, out)
+		if pipeline {
+			<-stepsDone
+		} else {
+			oc := <-out
+			out <- oc
 		}
-		if used, err := DiskUsage(ctx, c); err == nil {
-			dw.observe(used)
+		if ictx.Err() != nil {
+			break // this variant failed (or the build was stopped): start no more
 		}
+	}
+	for _, w := range waits {
+		oc := <-w
+		rep.Variants = append(rep.Variants, oc.rv)
+		if oc.err != nil && buildErr == nil {
+			buildErr = oc.err
+		}
+	}
+	if used, err := DiskUsage(ctx, c); err == nil {
+		dw.observe(used)
 	}
 
 	// Measure and prune with a context of their own: a timed-out or
@@ -434,17 +473,25 @@ func (pr *Prepared) SetBuilder(addr, root string) {
 
 // buildVariant runs one variant's solve (twice when the `# syntax=`
 // frontend cannot be fetched) and fills its report entry.
-func (p *buildPlan) buildVariant(ctx context.Context, c *client.Client, v variantPlan, dw *diskWatch) (rv report.Variant, _ error) {
+//
+// stepsDone is called when the variant's build steps are all done and its
+// export has begun. With detach (more variants follow), its progress display
+// ends there too, so that the next variant's progress does not mix with
+// this one's export.
+func (p *buildPlan) buildVariant(ctx context.Context, c *client.Client, v variantPlan, dw *diskWatch, stepsDone func(), detach bool) (rv report.Variant, _ error) {
 	o := p.o
 	rv = report.Variant{Name: v.Name, Dockerfile: v.Dockerfile, Target: v.Target, Platforms: o.Platforms, Status: report.StatusFailed, Compression: o.Compression}
 	start := time.Now()
 	defer func() { rv.Seconds = time.Since(start).Seconds() }()
 
+	endGroup := func() {}
 	if o.GitHubGroups && o.ProgressOut != nil {
 		gh := githubactions.New(githubactions.WithWriter(o.ProgressOut))
 		gh.Group("plimsoll build: variant " + v.Name)
-		defer gh.EndGroup()
+		endGroup = sync.OnceFunc(gh.EndGroup)
+		defer endGroup()
 	}
+	hooks := progressHooks{stepsDone: stepsDone, detach: detach, detached: endGroup}
 
 	p.mu.Lock()
 	builtin := p.builtin
@@ -453,13 +500,13 @@ func (p *buildPlan) buildVariant(ctx context.Context, c *client.Client, v varian
 	}
 	p.mu.Unlock()
 
-	res, err := p.solve(ctx, c, v, builtin, dw)
+	res, err := p.solve(ctx, c, v, builtin, dw, hooks)
 	if err != nil && !builtin && frontendFetchFailed(err.cause, v.syntaxLine) {
 		p.mu.Lock()
 		p.builtin = true
 		p.notice("the frontend image %s of `# syntax=` in %s cannot be fetched; building with BuildKit's built-in Dockerfile frontend instead", v.syntaxRef, v.Dockerfile)
 		p.mu.Unlock()
-		res, err = p.solve(ctx, c, v, true, dw)
+		res, err = p.solve(ctx, c, v, true, dw, hooks)
 	}
 	if err != nil {
 		rv.Error = err.err.Error()
@@ -613,7 +660,7 @@ func (t *teeWriter) Close() error {
 	return perr
 }
 
-func (p *buildPlan) solve(ctx context.Context, c *client.Client, v variantPlan, builtin bool, dw *diskWatch) (*solveResult, *solveFailure) {
+func (p *buildPlan) solve(ctx context.Context, c *client.Client, v variantPlan, builtin bool, dw *diskWatch, hooks progressHooks) (*solveResult, *solveFailure) {
 	o := p.o
 	several := len(p.variants) > 1
 	attrs := maps.Clone(p.attrs)
@@ -718,7 +765,7 @@ func (p *buildPlan) solve(ctx context.Context, c *client.Client, v variantPlan, 
 
 	tr := newTracker()
 	ch := make(chan *client.SolveStatus)
-	prog := &progress{mode: o.Progress, out: o.ProgressOut, tracker: tr}
+	prog := &progress{mode: o.Progress, out: o.ProgressOut, tracker: tr, hooks: hooks}
 	progDone := make(chan error, 1)
 	go func() { progDone <- prog.run(sctx, ch) }()
 

@@ -70,6 +70,8 @@ func TestTracker(t *testing.T) {
 		{Digest: d2, Name: "[1/3] RUN a", Started: &now},
 		{Digest: d3, Name: "[builder 2/3] RUN b"},
 		{Digest: digest.FromString("5"), Name: "[context busybox] OCI load from client", Cached: true},
+		// Another build's record of the same step (shared while it ran).
+		{Digest: digest.FromString("6"), Name: "[1/3] RUN a"},
 		{Digest: d4, Name: "exporting to oci image format"},
 	}})
 	tr.update(&client.SolveStatus{

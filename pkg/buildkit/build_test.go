@@ -978,3 +978,29 @@ func TestPruneAfter(t *testing.T) {
 		t.Errorf("keep-storage=1B left %d B", rep.Disk.After)
 	}
 }
+
+// A variant that fails does not spoil the one before it (still exporting
+// while the next builds), and stops the ones after it.
+func TestVariantFailureOrder(t *testing.T) {
+	t.Parallel()
+	b := testenv.BuildKit(t)
+	dir := btContext(t, map[string]string{
+		"Dockerfile.ok":  "FROM busybox\nRUN dd if=/dev/urandom of=/r bs=1M count=20 2>/dev/null && echo " + t.Name() + "\n",
+		"Dockerfile.bad": "FROM busybox\nRUN echo failing-variant && exit 4\n",
+	})
+	v := func(n string) buildflags.Variant {
+		return buildflags.Variant{Name: n, Dockerfile: filepath.Join(dir, "Dockerfile."+n)}
+	}
+	rep, err := btBuild(t, b.Client, buildkit.BuildOptions{ContextDir: dir, Contexts: btBase(t, "busybox"), Variants: []buildflags.Variant{v("ok"), v("bad")}})
+	var se *buildkit.StepError
+	if !errors.As(err, &se) || se.Variant != "bad" {
+		t.Fatalf("error %v, want the bad variant's step error", err)
+	}
+	if len(rep.Variants) != 2 || rep.Variants[0].Status != report.StatusOK || rep.Variants[0].ImageDigest == "" || rep.Variants[1].Status != report.StatusFailed {
+		t.Errorf("report %+v", rep.Variants)
+	}
+	rep, err = btBuild(t, b.Client, buildkit.BuildOptions{ContextDir: dir, Contexts: btBase(t, "busybox"), Variants: []buildflags.Variant{v("bad"), v("ok")}})
+	if !errors.As(err, &se) || se.Variant != "bad" || len(rep.Variants) != 1 {
+		t.Errorf("bad first: error %v, %d variants in the report; want the step error and no later variant", err, len(rep.Variants))
+	}
+}

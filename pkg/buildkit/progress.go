@@ -92,16 +92,29 @@ func (t *tracker) update(ss *client.SolveStatus) {
 // BuildKit names after an instruction ("[2/5] RUN ...", "[builder 3/7]
 // COPY ..."); loading the Dockerfile, contexts and base images, and
 // exporting, are not steps.
+//
+// A step is counted once by name: when another build running at the same
+// time (the previous variant, still exporting) shares a step, BuildKit
+// reports that build's record of it too. A step is a cache hit when any
+// record of it says so.
 func (t *tracker) counts() (steps, hits int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	cached := map[string]bool{}
+	var names []string
 	for _, d := range t.order {
 		v := t.verts[d]
 		if !stepName.MatchString(v.name) {
 			continue
 		}
+		if _, seen := cached[v.name]; !seen {
+			names = append(names, v.name)
+		}
+		cached[v.name] = cached[v.name] || v.cached
+	}
+	for _, n := range names {
 		steps++
-		if v.cached {
+		if cached[n] {
 			hits++
 		}
 	}
@@ -135,7 +148,24 @@ type progress struct {
 	mode    string
 	out     io.Writer
 	tracker *tracker
+	hooks   progressHooks
 }
+
+// progressHooks tell the variant loop how a solve is getting on.
+type progressHooks struct {
+	// stepsDone is called once the build steps are done and the export
+	// has begun.
+	stepsDone func()
+	// detach ends the display at that point (more variants follow, and
+	// the next one's progress should not mix with this export); detached
+	// is called when the display has ended.
+	detach   bool
+	detached func()
+}
+
+// isExport reports whether a vertex belongs to the export phase, which
+// BuildKit starts once every build step of the result is done.
+func isExport(name string) bool { return strings.HasPrefix(name, "exporting ") }
 
 // run consumes ch until it is closed. The display gets its own channel so
 // that a slow terminal never stalls the tracker, and the tracker never
@@ -170,8 +200,28 @@ func (p *progress) run(ctx context.Context, ch chan *client.SolveStatus) error {
 	}()
 	var displayErr error
 	displaying := true
+	endDisplay := func() {
+		close(dch)
+		displayErr = <-done
+		displaying = false
+		if p.hooks.detached != nil {
+			p.hooks.detached()
+		}
+	}
 	for ss := range ch {
 		p.tracker.update(ss)
+		exporting := false
+		for _, v := range ss.Vertexes {
+			exporting = exporting || isExport(v.Name)
+		}
+		if displaying && exporting && p.hooks.detach {
+			endDisplay()
+		}
+		if exporting && p.hooks.stepsDone != nil {
+			// After the display ended: the next variant's group and
+			// progress start below this one's.
+			p.hooks.stepsDone()
+		}
 		if !displaying {
 			continue // keep draining: Solve must never block on its status channel
 		}
@@ -181,11 +231,10 @@ func (p *progress) run(ctx context.Context, ch chan *client.SolveStatus) error {
 			displaying = false
 		}
 	}
-	if !displaying {
-		return displayErr
+	if displaying {
+		endDisplay()
 	}
-	close(dch)
-	return <-done
+	return displayErr
 }
 
 func isTerminal(f *os.File) bool {

@@ -146,7 +146,7 @@ func TestParseTagPublishedTags(t *testing.T) {
 		if img.CUDA.String() != m["cuda"] || string(img.Flavor) != m["flavor"] || img.OS+img.OSVersion != m["os"] || !img.CuDNN {
 			t.Errorf("published tag %q parsed as %+v; table says cuda=%s flavor=%s os=%s", m["tag"], img, m["cuda"], m["flavor"], m["os"])
 		}
-		if got := img.CuDNNMajor; got != int(MustVersion(m["cudnn_major"]).Major) {
+		if got := img.CuDNNMajor; got != MustVersion(m["cudnn_major"]).Major {
 			t.Errorf("published tag %q: cuDNN major %d, table says %s", m["tag"], got, m["cudnn_major"])
 		}
 		return nil

@@ -218,7 +218,8 @@ func (img Image) TagString() string {
 	parts := []string{img.CUDA.String()}
 	if img.CuDNN {
 		p := "cudnn"
-		if img.CuDNNMajor > 0 && !(img.CuDNNMajor == 9 && img.CUDA.Compare(cuda124) >= 0) {
+		bare := img.CuDNNMajor == 9 && img.CUDA.Compare(cuda124) >= 0 // spelled "cudnn" from 12.4
+		if img.CuDNNMajor > 0 && !bare {
 			p += strconv.Itoa(img.CuDNNMajor)
 		}
 		parts = append(parts, p)

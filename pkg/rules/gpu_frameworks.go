@@ -115,7 +115,7 @@ func stagePython(db *cuda.DB, s *dockerfile.Stage) (pythonVersion, bool) {
 	return pythonVersion{}, false
 }
 
-// explicitPython recognises commands that install one chosen Python.
+// explicitPython recognizes commands that install one chosen Python.
 func explicitPython(cmd *dockerfile.Command) (cuda.Version, string, bool) {
 	switch {
 	case cmd.Is("conda", "mamba", "micromamba"):
@@ -319,19 +319,15 @@ var mlFrameworks = map[string]bool{
 // which fetch the same wheels for a later install (flags included). ok is
 // false for any other command.
 func pipInstallWords(cmd *dockerfile.Command) ([]string, bool) {
+	in, ok := parsePip(cmd) // what counts as a pip install is decided there
+	if !ok {
+		return nil, false
+	}
 	args := cmd.Args
-	switch {
-	case isPip(cmd):
-	case cmd.Is("uv") && len(args) > 0 && args[0] == "pip":
+	if in.UV {
 		args = args[1:]
-	default:
-		return nil, false
 	}
-	pos := positionals(args, pipValueFlags)
-	if len(pos) == 0 || (pos[0] != "install" && pos[0] != "wheel" && pos[0] != "download") {
-		return nil, false
-	}
-	return args[slices.Index(args, pos[0])+1:], true
+	return args[slices.Index(args, in.Sub)+1:], true
 }
 
 // pipSpecs returns the requirement specifiers a pip install command names

@@ -90,12 +90,12 @@ func slimTag(name, tag string, style slimStyle) (string, bool) {
 			}
 			return "", false
 		}
-		if !isNumeric(parts[0]) && parts[0] != "lts" && parts[0] != "current" {
+		if !isReleaseTag(parts[0]) {
 			return "", false
 		}
 		return parts[0] + "-slim", true
 	case 2:
-		if name == "debian" || !debianReleases[parts[1]] || !(isNumeric(parts[0]) || parts[0] == "lts" || parts[0] == "current") {
+		if name == "debian" || !debianReleases[parts[1]] || !isReleaseTag(parts[0]) {
 			return "", false
 		}
 		if style == slimAfterRelease {
@@ -105,6 +105,10 @@ func slimTag(name, tag string, style slimStyle) (string, bool) {
 	}
 	return "", false
 }
+
+// isReleaseTag reports whether s names a release of an official image:
+// a version ("3.11") or a moving name ("lts", "current").
+func isReleaseTag(s string) bool { return isNumeric(s) || s == "lts" || s == "current" }
 
 // isNumeric reports whether s is a dotted version ("3", "3.11", "3.11.9").
 func isNumeric(s string) bool {

@@ -35,7 +35,7 @@ func (PL402) Check(c *Context) []finding.Finding {
 				return
 			}
 			reported[in] = true
-			out = append(out, c.Report("PL402", in,
+			out = append(out, c.ReportCommand("PL402", in, cmd,
 				"pip installs Python packages on Alpine (%s): musl libc cannot use manylinux wheels, so packages without a musllinux wheel compile from source (compilers in the image, minutes per build); use %s",
 				s.Base.Ref, glibcAlternative(s.Base)))
 		})

@@ -14,6 +14,7 @@ func TestPL402(t *testing.T) {
 		{name: "slim is fine", df: "FROM python:3.12-slim\nRUN pip install numpy==1.26.4\n", want: nil},
 		{name: "alpine without pip", df: "FROM alpine:3.20\nRUN apk add --no-cache curl\n", want: nil},
 		{name: "one finding per RUN", df: "FROM python:3.12-alpine\nRUN pip install a==1 && pip install b==2\n", want: []int{2}},
+		{name: "heredoc: at the pip line", df: "FROM python:3.12-alpine\nRUN <<EOF\nset -e\npip install numpy==1.26.4\nEOF\n", want: []int{4}},
 		{
 			name: "builder stage counts too (source builds are slow there as well)",
 			df:   "FROM python:3.12-alpine AS build\nRUN pip wheel -w /w x==1 && pip install y==2\nFROM python:3.12-slim\nCOPY --from=build /w /w\n",

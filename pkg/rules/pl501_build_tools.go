@@ -77,6 +77,7 @@ func (PL501) Check(c *Context) []finding.Finding {
 				continue
 			}
 			var found []string
+			var first *dockerfile.Command // the command that installs the first of them
 			removed := removedInRun(in.Run)
 			for _, cmd := range in.Run.Commands {
 				if !isPkgInstall(cmd) {
@@ -88,13 +89,16 @@ func (PL501) Check(c *Context) []finding.Finding {
 				for _, p := range pkgInstallNames(cmd) {
 					if isBuildOnly(p) && !removed[p] && !slices.Contains(found, p) {
 						found = append(found, p)
+						if first == nil {
+							first = cmd
+						}
 					}
 				}
 			}
 			if len(found) == 0 {
 				continue
 			}
-			out = append(out, c.Report("PL501", in,
+			out = append(out, c.ReportCommand("PL501", in, first,
 				"stage %s ships and this RUN installs build-only packages (%s): they stay in the image (often 100-300 MB); build in a separate stage and COPY --from only the result, or remove them in the same RUN",
 				stageID(s), strings.Join(found, ", ")))
 		}

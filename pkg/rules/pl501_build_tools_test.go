@@ -11,6 +11,7 @@ func TestPL501(t *testing.T) {
 			want:     []int{2},
 			contains: "build-essential, libpq-dev",
 		},
+		{name: "heredoc: at the first install line", df: "FROM python:3.11-slim\nRUN <<EOF\napt-get update\napt-get install -y --no-install-recommends gcc\napt-get install -y make\nEOF\n", want: []int{4}, contains: "gcc, make"},
 		{name: "gcc via apk", df: "FROM python:3.12-alpine\nRUN apk add --no-cache gcc musl-dev linux-headers\n", want: []int{2}, contains: "gcc, musl-dev, linux-headers"},
 		{name: "apk virtual group removed", df: "FROM python:3.12-alpine\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install x==1 && apk del .build-deps\n", want: nil},
 		{name: "another virtual group kept", df: "FROM python:3.12-alpine\nRUN apk add --virtual .a gcc && apk add --virtual .b make && apk del .a\n", want: []int{2}, contains: "(make)"},

@@ -35,8 +35,16 @@ func (PL502) Check(c *Context) []finding.Finding {
 				if cp.FromStage == nil {
 					what = "image " + cp.From
 				}
+				if s.Base.Scratch {
+					// The "flatten" pattern: no files underneath, and the
+					// bytes deleted in the source's layers are gone.
+					out = append(out, c.Report("PL502", in,
+						"COPY --from=%s %s onto scratch flattens the whole filesystem of %s into one layer: that drops what its layers deleted, but still ships all it has (OS, package caches, build tools); copy only the paths the image needs (a virtualenv, a binary, /usr/local/lib/python3.*/site-packages)",
+						cp.From, src, what))
+					break
+				}
 				out = append(out, c.Report("PL502", in,
-					"COPY --from=%s %s copies the whole filesystem of %s (OS, package caches, build tools) into one more layer: copy only the paths the image needs (a virtualenv, a binary, /usr/local/lib/python3.*/site-packages)",
+					"COPY --from=%s %s copies the whole filesystem of %s (OS, package caches, build tools) into one more layer, on top of the files already there: copy only the paths the image needs (a virtualenv, a binary, /usr/local/lib/python3.*/site-packages)",
 					cp.From, src, what))
 				break
 			}
