@@ -14,6 +14,8 @@ BUILDKIT_BIN := $(PLIMSOLL_CACHE)/buildkit-$(BUILDKIT_VERSION)
 export PATH := $(BUILDKIT_BIN):$(PATH)
 
 GO_TEST_FLAGS ?= -race
+# make test also fuzzes each parser for this long (bounded, so CI stays fast).
+CI_FUZZTIME ?= 15s
 
 .PHONY: all build test-deps buildkit base-images test vet demo clean fuzz
 
@@ -41,15 +43,21 @@ vet:
 test: test-deps
 	go vet ./...
 	go test $(GO_TEST_FLAGS) ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(CI_FUZZTIME)
 
 ## demo: build examples/ml-service single-stage and multi-stage, print both sizes
 demo: test-deps build
 	scripts/demo.sh
 
-## fuzz: fuzz the Dockerfile parser and every lint rule for FUZZTIME (default 30s)
+## fuzz: fuzz the parsers for FUZZTIME each (default 30s): Dockerfile + every
+## lint rule, the layer reader, the tree merge, the OCI stream reader
 FUZZTIME ?= 30s
+FUZZ_TARGETS := FuzzLint:./pkg/rules/ FuzzReadLayer:./pkg/analyze/ FuzzMerge:./pkg/analyze/ FuzzFromOCIStream:./pkg/analyze/
 fuzz:
-	go test -run='^$$' -fuzz=FuzzLint -fuzztime=$(FUZZTIME) ./pkg/rules/
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "go test -run='^$$' -fuzz=^$${t%%:*}$$ -fuzztime=$(FUZZTIME) $${t#*:}"; \
+	  go test -run='^$$' -fuzz="^$${t%%:*}$$" -fuzztime=$(FUZZTIME) "$${t#*:}" || exit 1; \
+	done
 
 ## clean: remove bin/ (the cache stays; rm -rf $(PLIMSOLL_CACHE) to drop it)
 clean:

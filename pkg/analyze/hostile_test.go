@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -281,5 +282,24 @@ func TestReadErrorIsNotCorruption(t *testing.T) {
 				t.Errorf("%s, %v: err = %v, want the read error and no talk of corruption", name, cause, err)
 			}
 		}
+	}
+}
+
+// TestStreamJSONBound: JSON-looking blobs are kept in memory only up to a
+// total; a stream of many of them is refused instead of filling the memory.
+func TestStreamJSONBound(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	add := tarAdder(t, tw)
+	for i := 0; i <= maxJSONTotal/maxJSONBlob; i++ {
+		blob := append([]byte(fmt.Sprintf(`{"n":%d}`, i)), bytes.Repeat([]byte(" "), maxJSONBlob-16)...)
+		add("blobs/sha256/"+sha(blob), blob)
+	}
+	add("index.json", []byte(`{"schemaVersion":2,"manifests":[]}`))
+	tw.Close()
+	_, err := FromOCIStream(context.Background(), bytes.NewReader(buf.Bytes()), Options{})
+	if err == nil || !strings.Contains(err.Error(), "MiB of JSON documents") {
+		t.Fatalf("err = %v, want the JSON bound", err)
 	}
 }

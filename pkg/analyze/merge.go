@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -267,36 +268,40 @@ func (t *fsTree) add(layer int, e *Entry) error {
 	return nil
 }
 
-// checkSymlinks fails on a symlink chain that comes back to itself.
+// checkSymlinks fails on a symlink chain that comes back to itself. It
+// follows each chain once, iteratively (a hostile layer may hold a chain of
+// a million links), and names the loop's members only when it finds one.
 func (t *fsTree) checkSymlinks() error {
-	state := make(map[*fnode]uint8) // 1 visiting, 2 done
-	var resolve func(n *fnode, chain []string) error
-	resolve = func(n *fnode, chain []string) error {
-		switch state[n] {
-		case 1:
-			return fmt.Errorf("symlink loop: %s", strings.Join(chain, " -> "))
-		case 2:
-			return nil
-		}
-		state[n] = 1
-		p := n.fullPath()
-		target := n.link
-		if !strings.HasPrefix(target, "/") {
-			target = path.Join(path.Dir(p), target)
-		}
-		next := t.lookup(path.Clean("/" + target))
-		if next != nil && next.kind == KindSymlink {
-			if err := resolve(next, append(chain, next.fullPath())); err != nil {
-				return err
+	state := make(map[*fnode]uint8) // 1 on the chain being followed, 2 done
+	var chain []*fnode
+	follow := func(start *fnode) error {
+		chain = chain[:0]
+		for cur := start; cur != nil && cur.kind == KindSymlink && state[cur] != 2; {
+			if state[cur] == 1 {
+				i := slices.Index(chain, cur)
+				var names []string
+				for _, n := range append(chain[i:], cur) {
+					names = append(names, n.fullPath())
+				}
+				return fmt.Errorf("symlink loop: %s", strings.Join(names, " -> "))
 			}
+			state[cur] = 1
+			chain = append(chain, cur)
+			target := cur.link
+			if !strings.HasPrefix(target, "/") {
+				target = path.Join(path.Dir(cur.fullPath()), target)
+			}
+			cur = t.lookup(path.Clean("/" + target))
 		}
-		state[n] = 2
+		for _, n := range chain {
+			state[n] = 2
+		}
 		return nil
 	}
 	var walk func(n *fnode) error
 	walk = func(n *fnode) error {
 		if n.kind == KindSymlink && state[n] == 0 {
-			if err := resolve(n, []string{n.fullPath()}); err != nil {
+			if err := follow(n); err != nil {
 				return err
 			}
 		}

@@ -3,8 +3,10 @@ package analyze
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func wasteBytes(a *Analysis, cat string) (bytes, reclaimable int64) {
@@ -205,4 +207,32 @@ func fileBytes(layers [][]tf) int64 {
 		}
 	}
 	return n
+}
+
+// TestLongSymlinkChain: a chain of 50,000 symlinks (cheap to put in a
+// hostile layer) is followed without recursion, and a loop at its far end
+// is still found and named.
+func TestLongSymlinkChain(t *testing.T) {
+	t.Parallel()
+	const n = 50000
+	chain := func(loop bool) *LayerIndex {
+		idx := &LayerIndex{}
+		for i := range n {
+			next := fmt.Sprintf("s%d", i+1)
+			if loop && i == n-1 {
+				next = fmt.Sprintf("s%d", n-2)
+			}
+			idx.Entries = append(idx.Entries, Entry{Path: fmt.Sprintf("s%d", i), Link: next, Kind: KindSymlink})
+		}
+		return idx
+	}
+	now := time.Now()
+	if _, err := build(context.Background(), []*LayerIndex{chain(false)}, []layerMeta{{}}, Options{}, now, now); err != nil {
+		t.Fatalf("dangling chain: %v", err)
+	}
+	_, err := build(context.Background(), []*LayerIndex{chain(true)}, []layerMeta{{}}, Options{}, now, now)
+	want := fmt.Sprintf("symlink loop: /s%d -> /s%d -> /s%d", n-2, n-1, n-2)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
 }

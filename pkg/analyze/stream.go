@@ -18,8 +18,16 @@ import (
 	"github.com/plimsoll/plimsoll/pkg/image"
 )
 
-// maxJSONBlob bounds the manifests, indexes and configs kept in memory.
-const maxJSONBlob = 16 << 20
+// A stream's JSON documents (manifests, indexes, configs, small
+// attestations) are kept in memory until index.json says which are needed:
+// each at most maxJSONBlob, all together at most maxJSONTotal, so that a
+// hostile stream of JSON-looking blobs cannot fill the memory. (A larger
+// JSON-looking blob is read as a stream like a layer; no manifest or config
+// comes near.)
+const (
+	maxJSONBlob  = 4 << 20
+	maxJSONTotal = 64 << 20
+)
 
 // streamBlob is what one blob of the stream turned into.
 type streamBlob struct {
@@ -41,6 +49,7 @@ func FromOCIStream(ctx context.Context, r io.Reader, opt Options) (*Analysis, er
 	tr := tar.NewReader(r)
 	blobs := make(map[string]*streamBlob)
 	var indexJSON []byte
+	var jsonBytes int64
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -73,6 +82,9 @@ func FromOCIStream(ctx context.Context, r io.Reader, opt Options) (*Analysis, er
 			b, err := readStreamBlob(ctx, tr, digest, hdr.Size)
 			if err != nil {
 				return nil, err
+			}
+			if jsonBytes += int64(len(b.json)); jsonBytes > maxJSONTotal {
+				return nil, fmt.Errorf("reading OCI stream: more than %d MiB of JSON documents (at blob %s): not an image a build writes", maxJSONTotal>>20, digest)
 			}
 			blobs[digest] = b
 		}
@@ -226,6 +238,7 @@ func pickManifest(blobs map[string]*streamBlob, indexJSON []byte, platform strin
 		platform string
 	}
 	var cands []cand
+	seen := map[v1.Hash]bool{} // each digest once: a walk per listing would be exponential
 	var walk func(raw []byte, depth int) error
 	walk = func(raw []byte, depth int) error {
 		if depth > 8 {
@@ -236,9 +249,10 @@ func pickManifest(blobs map[string]*streamBlob, indexJSON []byte, platform strin
 			return fmt.Errorf("index: %w", err)
 		}
 		for _, d := range im.Manifests {
-			if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" {
+			if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" || seen[d.Digest] {
 				continue
 			}
+			seen[d.Digest] = true
 			switch {
 			case d.MediaType.IsIndex():
 				b := blobs[d.Digest.String()]

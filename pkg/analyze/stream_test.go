@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
@@ -58,5 +59,43 @@ func TestFromOCIStreamPlatforms(t *testing.T) {
 	}
 	if _, err := FromOCIStream(context.Background(), bytes.NewReader(stream), Options{Platform: "linux/ppc64le"}); err == nil || !strings.Contains(err.Error(), "linux/amd64, linux/arm64") {
 		t.Errorf("missing platform: err = %v", err)
+	}
+}
+
+// TestFromOCIStreamIndexFanOut: nested indexes that list the same child
+// many times are walked once per digest, not once per listing (16^8).
+func TestFromOCIStreamIndexFanOut(t *testing.T) {
+	t.Parallel()
+	img := mkImage(t, layerTar(t, file("a", "1")))
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	add := tarAdder(t, tw)
+	child := addImageBlobs(t, add, img)
+	child.Platform = &v1.Platform{OS: "linux", Architecture: "amd64"}
+	var raw []byte
+	for level := 0; level < 8; level++ {
+		im := v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex}
+		for range 16 {
+			im.Manifests = append(im.Manifests, child)
+		}
+		raw, _ = json.Marshal(im)
+		h, _, _ := v1.SHA256(bytes.NewReader(raw))
+		add("blobs/sha256/"+h.Hex, raw)
+		child = v1.Descriptor{MediaType: types.OCIImageIndex, Digest: h, Size: int64(len(raw))}
+	}
+	add("index.json", raw)
+	tw.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := FromOCIStream(context.Background(), bytes.NewReader(buf.Bytes()), Options{})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the index walk did not finish: exponential in the nesting")
 	}
 }

@@ -37,8 +37,11 @@ type BuildOptions struct {
 	// ContextDir is the build context ("." by default).
 	ContextDir string
 	// Variants are built one after another in this order, sharing one
-	// context upload and the builder's cache. Empty: one variant
-	// "default" from ContextDir/Dockerfile.
+	// context upload and the builder's cache: the next starts once the
+	// previous one's build steps are done and its export has begun, so
+	// shared steps are cache hits and the export overlaps the next build
+	// (not with MaxDisk or an oci-layout output, where exports run one at
+	// a time). Empty: one variant "default" from ContextDir/Dockerfile.
 	Variants []buildflags.Variant
 
 	BuildArgs map[string]string
@@ -211,8 +214,10 @@ func (pr *Prepared) Run(ctx context.Context, c *client.Client) (*report.Build, e
 		signalSteps := sync.OnceFunc(func() { close(stepsDone) })
 		out := make(chan outcome, 1)
 		// With a disk budget, a variant's export must not overlap the
-		// next one's steps: the budget is for one variant at a time.
-		pipeline := i < len(p.variants)-1 && o.MaxDisk <= 0
+		// next one's steps: the budget is for one variant at a time. Two
+		// exports into one OCI layout must not overlap either (they would
+		// write the shared base layers' blobs at once).
+		pipeline := i < len(p.variants)-1 && o.MaxDisk <= 0 && !p.hasLayoutOutput()
 		go func() {
 			rv, err := p.buildVariant(ictx, c, v, dw, signalSteps, pipeline)
 			if err != nil {
@@ -463,6 +468,15 @@ func outputArchivePath(path, name string, several bool) string {
 	}
 	ext := filepath.Ext(path)
 	return strings.TrimSuffix(path, ext) + "-" + name + ext
+}
+
+func (p *buildPlan) hasLayoutOutput() bool {
+	for _, out := range p.o.Outputs {
+		if out.Type == buildflags.OutputOCILayout {
+			return true
+		}
+	}
+	return false
 }
 
 // SetBuilder records the builder's address (for the report and errors)

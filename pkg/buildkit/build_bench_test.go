@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,32 +24,17 @@ import (
 	"github.com/plimsoll/plimsoll/pkg/testenv"
 )
 
-var (
-	benchBinOnce sync.Once
-	benchBin     string
-	benchBinErr  error
-)
-
-// benchPlimsoll builds the plimsoll binary once per test binary.
+// benchPlimsoll builds the plimsoll binary into the benchmark's temporary
+// directory (removed when it ends; the go build cache makes a second
+// build quick).
 func benchPlimsoll(b *testing.B) string {
 	b.Helper()
-	benchBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "plimsoll-bench-")
-		if err != nil {
-			benchBinErr = err
-			return
-		}
-		benchBin = filepath.Join(dir, "plimsoll")
-		out, err := exec.Command("go", "build", "-o", benchBin, "github.com/plimsoll/plimsoll/cmd/plimsoll").CombinedOutput()
-		if err != nil {
-			benchBinErr = err
-			b.Logf("%s", out)
-		}
-	})
-	if benchBinErr != nil {
-		b.Fatalf("building plimsoll: %v", benchBinErr)
+	bin := filepath.Join(b.TempDir(), "plimsoll")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/plimsoll/plimsoll/cmd/plimsoll").CombinedOutput()
+	if err != nil {
+		b.Fatalf("building plimsoll: %v\n%s", err, out)
 	}
-	return benchBin
+	return bin
 }
 
 // benchBuildctl is the buildctl next to the buildkitd that tests run.

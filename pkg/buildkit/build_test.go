@@ -12,11 +12,14 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
+	"log"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +27,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -1002,5 +1007,78 @@ func TestVariantFailureOrder(t *testing.T) {
 	rep, err = btBuild(t, b.Client, buildkit.BuildOptions{ContextDir: dir, Contexts: btBase(t, "busybox"), Variants: []buildflags.Variant{v("bad"), v("ok")}})
 	if !errors.As(err, &se) || se.Variant != "bad" || len(rep.Variants) != 1 {
 		t.Errorf("bad first: error %v, %d variants in the report; want the step error and no later variant", err, len(rep.Variants))
+	}
+}
+
+// --push authenticates with the credentials of the Docker config file,
+// which BuildKit asks for through the session's auth provider; without
+// them the push fails with an error that names the registry and never
+// holds the password.
+func TestPushWithDockerConfigAuth(t *testing.T) {
+	t.Parallel()
+	const user, pass = "ci", "s3cret-registry-pass"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != user || p != pass {
+			w.Header().Set("WWW-Authenticate", `Basic realm="plimsoll-test"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	addr := ln.Addr().String()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	d, err := buildkit.StartDaemon(ctx, buildkit.DaemonOptions{Config: testenv.DaemonConfig(addr)})
+	if err != nil {
+		t.Fatalf("starting a private buildkitd: %v (run `make test`)", err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	c, err := buildkit.Connect(ctx, buildkit.ConnectOptions{Addr: d.Addr()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+
+	dir := btContext(t, map[string]string{"Dockerfile": "FROM busybox\nRUN echo " + t.Name() + " > /x\n"})
+	tag := addr + "/private/app:1"
+	o := buildkit.BuildOptions{ContextDir: dir, Contexts: btBase(t, "busybox"), Push: true, Tags: []string{tag}, RegistryInsecure: true}
+
+	_, err = btBuild(t, c, o) // an empty Docker config: no credentials
+	if err == nil || !strings.Contains(err.Error(), addr) || !strings.Contains(err.Error(), "docker login") {
+		t.Errorf("push without credentials: error %v, want one naming %s", err, addr)
+	}
+
+	cfg := t.TempDir()
+	auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	if err := os.WriteFile(filepath.Join(cfg, "config.json"), []byte(`{"auths":{"`+addr+`":{"auth":"`+auth+`"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o.DockerConfigDir = cfg
+	progress := &btLog{}
+	o.Progress, o.ProgressOut = "plain", progress
+	rep := btMustBuild(t, c, o)
+	ref, err := name.ParseReference(rep.Variants[0].Outputs[0].Ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := remote.Image(ref, remote.WithAuth(&authn.Basic{Username: user, Password: pass}))
+	if err != nil {
+		t.Fatalf("pulling %s back: %v", ref, err)
+	}
+	btCheckStats(t, rep.Variants[0], img)
+	var buf bytes.Buffer
+	if err := report.Write(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	if out := progress.String() + buf.String(); strings.Contains(out, pass) || strings.Contains(out, auth) {
+		t.Error("the password reached the progress log or the report")
 	}
 }

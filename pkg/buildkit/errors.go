@@ -23,7 +23,9 @@ type StepError struct {
 	Source string
 	// Output is the last lines the step printed.
 	Output []string
-	Err    error
+	// Hint says what to do, when plimsoll knows.
+	Hint string
+	Err  error
 }
 
 func (e *StepError) Error() string {
@@ -47,6 +49,9 @@ func (e *StepError) Error() string {
 		if e.Source != "" {
 			b.WriteString(fmt.Sprintf("\n  %4d | %s", e.Line+i, l))
 		}
+	}
+	if e.Hint != "" {
+		b.WriteString(" (" + e.Hint + ")")
 	}
 	if len(e.Output) > 0 {
 		b.WriteString("\n  last output:")
@@ -144,6 +149,9 @@ func solveError(ctx context.Context, variant, addr string, err error, tr *tracke
 	if name, _, tail, ok := tr.failed(); ok {
 		se.Step = name
 		se.Output = tail
+	}
+	if msg := err.Error(); strings.Contains(msg, "401 Unauthorized") || strings.Contains(msg, "403 Forbidden") || strings.Contains(msg, "insufficient_scope") {
+		se.Hint = "the registry refused the credentials: log in with `docker login REGISTRY`, or put them in the Docker config file ($DOCKER_CONFIG/config.json)"
 	}
 	for _, src := range errdefs.Sources(err) {
 		if src.Info == nil || len(src.Ranges) == 0 {

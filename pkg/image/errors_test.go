@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
@@ -332,5 +333,54 @@ func TestImagesValidate(t *testing.T) {
 				t.Errorf("%s layer %d: digest %s, want %s", ref, i, got, w)
 			}
 		}
+	}
+}
+
+// TestIndexFanOut: indexes that list the same child index many times, a few
+// levels deep, are walked once per digest (a small file must not make the
+// walk exponential: 8 levels of 16 entries would be 16^8 visits).
+func TestIndexFanOut(t *testing.T) {
+	t.Parallel()
+	img := randomImage(t, "amd64")
+	dir := t.TempDir()
+	p, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AppendImage(img); err != nil {
+		t.Fatal(err)
+	}
+	md, _ := img.Digest()
+	mf, _ := img.RawManifest()
+	mt, _ := img.MediaType()
+	child := v1.Descriptor{MediaType: mt, Digest: md, Size: int64(len(mf)), Platform: &v1.Platform{OS: "linux", Architecture: "amd64"}}
+	var raw []byte
+	for level := 0; level < 8; level++ {
+		im := v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex}
+		for range 16 {
+			im.Manifests = append(im.Manifests, child)
+		}
+		raw, _ = json.Marshal(im)
+		h, _, _ := v1.SHA256(bytes.NewReader(raw))
+		if err := p.WriteBlob(h, io.NopCloser(bytes.NewReader(raw))); err != nil {
+			t.Fatal(err)
+		}
+		child = v1.Descriptor{MediaType: types.OCIImageIndex, Digest: h, Size: int64(len(raw))}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.json"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Open(context.Background(), "oci-layout://"+dir, Options{})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the index walk did not finish: exponential in the nesting")
 	}
 }

@@ -207,8 +207,10 @@ type platformImage struct {
 }
 
 // collect lists the image manifests under idx (nested indexes included),
-// skipping attestation manifests.
-func collect(idx v1.ImageIndex, depth int) ([]platformImage, error) {
+// skipping attestation manifests. Each digest is visited once: an index
+// may list the same child many times, and a walk per listing would be
+// exponential in the nesting.
+func collect(idx v1.ImageIndex, depth int, seen map[v1.Hash]bool) ([]platformImage, error) {
 	if depth > 8 {
 		return nil, errors.New("image indexes nested too deep")
 	}
@@ -218,16 +220,17 @@ func collect(idx v1.ImageIndex, depth int) ([]platformImage, error) {
 	}
 	var out []platformImage
 	for _, d := range im.Manifests {
-		if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" {
+		if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" || seen[d.Digest] {
 			continue
 		}
+		seen[d.Digest] = true
 		switch {
 		case d.MediaType.IsIndex():
 			child, err := idx.ImageIndex(d.Digest)
 			if err != nil {
 				return nil, fmt.Errorf("reading index %s: %w", d.Digest, err)
 			}
-			sub, err := collect(child, depth+1)
+			sub, err := collect(child, depth+1, seen)
 			if err != nil {
 				return nil, err
 			}
@@ -248,7 +251,7 @@ func collect(idx v1.ImageIndex, depth int) ([]platformImage, error) {
 
 // fromIndex picks the images of an index that o asks for.
 func fromIndex(label string, idx v1.ImageIndex, o Options) ([]Source, error) {
-	all, err := collect(idx, 0)
+	all, err := collect(idx, 0, map[v1.Hash]bool{})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
