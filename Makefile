@@ -17,7 +17,7 @@ GO_TEST_FLAGS ?= -race
 # make test also fuzzes each parser for this long (bounded, so CI stays fast).
 CI_FUZZTIME ?= 15s
 
-.PHONY: all build test-deps buildkit base-images test vet demo clean fuzz
+.PHONY: all build test-deps buildkit base-images test vet lint demo clean fuzz
 
 all: build
 
@@ -38,6 +38,18 @@ base-images:
 ## vet: go vet ./...
 vet:
 	go vet ./...
+
+## lint: golangci-lint (pinned, installed into $(PLIMSOLL_CACHE)/tools when
+## missing or another version) with .golangci.yml
+GOLANGCI_LINT_VERSION := 2.15.0
+GOLANGCI_LINT := $(PLIMSOLL_CACHE)/tools/golangci-lint
+LINT_FLAGS ?= --concurrency 2
+lint:
+	@if [ "$$("$(GOLANGCI_LINT)" version --short 2>/dev/null)" != "$(GOLANGCI_LINT_VERSION)" ]; then \
+	  echo "installing golangci-lint v$(GOLANGCI_LINT_VERSION) into $(PLIMSOLL_CACHE)/tools"; \
+	  GOBIN="$(PLIMSOLL_CACHE)/tools" GOFLAGS= go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$(GOLANGCI_LINT_VERSION)"; \
+	fi
+	"$(GOLANGCI_LINT)" run $(LINT_FLAGS) ./...
 
 ## test: test-deps, then go vet and go test -race with real builds
 test: test-deps

@@ -75,7 +75,7 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 	builtin := fs.Bool("builtin-frontend", false, "ignore '# syntax=' lines and use BuildKit's built-in Dockerfile frontend")
 	progress := fs.String("progress", "auto", "progress output: auto, plain, tty, quiet or rawjson")
 	reportFile := fs.String("report", "", "write the JSON build report to FILE")
-	analysisFile := fs.String("analysis", "", "analyse each variant's image from the builder's stream (nothing written to disk) and write the analysis report to FILE")
+	analysisFile := fs.String("analysis", "", "analyze each variant's image from the builder's stream (nothing written to disk) and write the analysis report to FILE")
 	timeout := fs.Duration("timeout", 0, "give up when the build takes longer than this, e.g. 30m (0: no limit)")
 	builder := fs.String("builder", "", "the BuildKit address (unix://, tcp://, docker-container://); default $BUILDKIT_HOST, else a private buildkitd")
 	tlsCA := fs.String("tlscacert", "", "CA certificate of a tcp:// builder")
@@ -84,12 +84,9 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 	tlsName := fs.String("tlsservername", "", "server name to verify in a tcp:// builder's certificate")
 	buildkitd := fs.String("buildkitd", "", "the buildkitd binary for a private builder (default: found on PATH or in plimsoll's cache)")
 	daemonRoot := fs.String("buildkitd-root", "", "state directory of the private buildkitd, kept between runs (default: a temporary one)")
-	// The flag list is printed for -h only: a bad flag gets the flag
-	// package's one line (exit 2), not a page of help.
+	// parseFlags prints this for -h only: a bad flag gets one line and a
+	// hint (exit 2), not a page of help.
 	fs.Usage = func() {
-		if !helpRequested(args) {
-			return
-		}
 		fmt.Fprintln(s.err, "Usage: plimsoll build [flags] [CONTEXT]\n\nBuilds one or more variants of an image through BuildKit and reports their sizes.\n\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -366,17 +363,4 @@ func (c *analysisCollector) list() []*analyze.Analysis {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.as)
-}
-
-// helpRequested reports whether args ask for help (before any "--").
-func helpRequested(args []string) bool {
-	for _, a := range args {
-		switch a {
-		case "--":
-			return false
-		case "-h", "--h", "-help", "--help":
-			return true
-		}
-	}
-	return false
 }

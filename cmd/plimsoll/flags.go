@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"strings"
 )
 
@@ -16,8 +17,9 @@ func newFlagSet(name string, s stdio) *flag.FlagSet {
 
 // parseFlags parses args, allowing flags after positional arguments
 // ("plimsoll lint examples/ --format json"), and returns the positional
-// arguments. Everything after a "--" is positional. -h prints the flags and
-// exits 0; a bad flag exits 2 (the flag package has already printed why).
+// arguments. Everything after a "--" is positional. -h prints the command's
+// usage (fs.Usage) and exits 0; a bad flag prints one line saying why plus a
+// hint, not the whole flag list (that reads badly in a CI log), and exits 2.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var tail []string
 	for i, a := range args {
@@ -26,12 +28,19 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			break
 		}
 	}
+	// The flag package prints the error and then calls Usage, for -h and
+	// for a bad flag alike; it is called here only for -h.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				printUsage(fs, usage)
 				return nil, &exitError{code: ExitOK}
 			}
+			fmt.Fprintf(fs.Output(), "run '%s -h' for the flags\n", fs.Name())
 			return nil, &exitError{code: ExitUsage}
 		}
 		args = fs.Args()
@@ -41,6 +50,17 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// printUsage calls the command's usage function, or prints the flag
+// package's default usage when the command has none.
+func printUsage(fs *flag.FlagSet, usage func()) {
+	if usage != nil {
+		usage()
+		return
+	}
+	fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
+	fs.PrintDefaults()
 }
 
 // stringList is a repeatable string flag: --build-arg A=1 --build-arg B=2.

@@ -33,7 +33,7 @@ func runLint(ctx context.Context, s stdio, args []string) error {
 	target := fs.String("target", "", "target `STAGE` (default: the last); decides which stages ship")
 	threshold := fs.String("failure-threshold", "", "exit 1 when a finding is at or above `SEVERITY`: error, warning, info, style, none (default from config, else warning)")
 	configFile := fs.String("config", "", "configuration `FILE` (default: .plimsoll.yaml found upward from the working folder)")
-	color := fs.String("color", "auto", "colour text output: auto, always, never")
+	color := fs.String("color", "auto", "color text output: auto, always, never")
 	buildkitChecks := fs.Bool("buildkit-checks", true, "run BuildKit's own build checks (reported as buildkit:Name)")
 	listRules := fs.Bool("list-rules", false, "list the rules and exit")
 	var ignore, buildArgs stringList
@@ -236,7 +236,7 @@ func writeJSONReport(path string, rep *format.Report) error {
 	return report.WriteFile(path, format.NewLintReport(rep))
 }
 
-// useColor decides whether text output gets ANSI colours.
+// useColor decides whether text output gets ANSI colors.
 func useColor(mode, output string, w io.Writer) bool {
 	switch mode {
 	case "always":

@@ -65,7 +65,7 @@ func TestLintText(t *testing.T) {
 		}
 	}
 	if strings.Contains(out, "\x1b[") {
-		t.Error("no colour when stdout is not a terminal")
+		t.Error("no color when stdout is not a terminal")
 	}
 }
 

@@ -125,6 +125,7 @@ func makeBusybox(ctx context.Context, out string, o Options) error {
 			return err
 		}
 	}
+	//nolint:gosec // G101: the passwd and group files of a test image, no secret
 	files := map[string]string{
 		"etc/passwd": "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n",
 		"etc/group":  "root:x:0:\nnogroup:x:65534:\n",
@@ -334,7 +335,14 @@ func writeLayout(out, root string, cfg v1.Config) error {
 func tarTree(w io.Writer, root string) error {
 	tw := tar.NewWriter(w)
 	links := map[uint64]string{} // inode -> first path, for hard links
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	// File contents are read through an os.Root: a path swapped for a
+	// symlink during the walk cannot lead the reader out of the tree.
+	rt, err := os.OpenRoot(root)
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -385,7 +393,7 @@ func tarTree(w io.Writer, root string) error {
 		if hdr.Typeflag != tar.TypeReg {
 			return nil
 		}
-		f, err := os.Open(p)
+		f, err := rt.Open(rel)
 		if err != nil {
 			return err
 		}

@@ -92,7 +92,7 @@ func TestLayering(t *testing.T) {
 	for _, p := range pkgs {
 		rel := strings.TrimPrefix(p.ImportPath, module+"/")
 		for _, f := range forbidden {
-			if !(rel == f.pkg || strings.HasPrefix(rel, strings.TrimSuffix(f.pkg, "/")+"/")) {
+			if !under(rel, f.pkg) {
 				continue
 			}
 			checked++
@@ -109,4 +109,9 @@ func TestLayering(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("no package matched a layering rule: the rules are stale")
 	}
+}
+
+// under reports whether package rel is pkg or one of its subpackages.
+func under(rel, pkg string) bool {
+	return rel == pkg || strings.HasPrefix(rel, strings.TrimSuffix(pkg, "/")+"/")
 }

@@ -139,7 +139,7 @@ func readImageLayer(ctx context.Context, l v1.Layer, uncompressed bool, m layerM
 	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("missing blob: %w", err)}
+			return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("missing blob (the image is incomplete where it lies: export or pull it again): %w", err)}
 		}
 		return nil, 0, &LayerError{Layer: label, Err: fmt.Errorf("opening blob: %w", err)}
 	}
@@ -173,7 +173,7 @@ func readStoredLayer(ctx context.Context, sb StoredBlob, m layerMeta, label stri
 	}
 	rc, _, err := sb.StoredBlob()
 	if err != nil {
-		return nil, "", 0, &LayerError{Layer: label, Err: fmt.Errorf("missing blob: %w", err)}
+		return nil, "", 0, &LayerError{Layer: label, Err: fmt.Errorf("missing blob (the image is incomplete where it lies: export or pull it again): %w", err)}
 	}
 	defer rc.Close()
 	stored := newVerifier(ctxReader{ctx, rc}, "", "")
@@ -259,7 +259,7 @@ func (v *verifier) finish() error {
 	}
 	got := v.digest()
 	if strings.HasPrefix(v.want, "sha256:") && got != v.want {
-		return fmt.Errorf("%w: the content is %s, %s says %s (corrupt or tampered blob)", ErrDigestMismatch, got, v.from, v.want)
+		return fmt.Errorf("%w: the content is %s, %s says %s (a corrupt or tampered blob: export or pull the image again)", ErrDigestMismatch, got, v.from, v.want)
 	}
 	return nil
 }

@@ -66,6 +66,17 @@ func storedLabel(a *Analysis) string {
 	return "compressed"
 }
 
+// plural writes "1 layer", "2 layers", "1 entry", "0 entries".
+func plural(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 func capitalize(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
 // mdBytes is a size for markdown: number and unit never wrap apart.
@@ -124,7 +135,7 @@ func writeText(w io.Writer, a *Analysis) {
 	if a.Digest != "" {
 		fmt.Fprintf(w, "Digest: %s\n", a.Digest)
 	}
-	fmt.Fprintf(w, "Size: %s (%d bytes), %s %s, %d layers, %d entries\n", hb(a.SizeBytes), a.SizeBytes, storedLabel(a), hb(a.CompressedBytes), len(a.Layers), a.Files)
+	fmt.Fprintf(w, "Size: %s (%d bytes), %s %s, %s, %s\n", hb(a.SizeBytes), a.SizeBytes, storedLabel(a), hb(a.CompressedBytes), plural(len(a.Layers), "layer"), plural(a.Files, "entry"))
 	fmt.Fprintf(w, "Efficiency (dive): %v  wasted: %s (%d bytes)  user wasted: %s\n", a.Efficiency, hb(a.WastedBytes), a.WastedBytes, pct(a.UserWastedRatio))
 	fmt.Fprintf(w, "Reclaimable by squashing: %s (%d bytes); final filesystem %s\n", hb(a.ReclaimableBytes), a.ReclaimableBytes, hb(a.FinalBytes))
 

@@ -121,7 +121,7 @@ func FromOCIStream(ctx context.Context, r io.Reader, opt Options) (*Analysis, er
 		}
 		b := blobs[dg]
 		if b == nil {
-			return nil, &LayerError{Layer: label, Err: errors.New("missing blob: the stream has no such blob")}
+			return nil, &LayerError{Layer: label, Err: errors.New("missing blob: the stream has no such blob (it must hold every blob the manifest lists, as an OCI layout tar does)")}
 		}
 		if b.idx == nil && b.json != nil {
 			// A layer whose first bytes looked like JSON: index it

@@ -651,7 +651,7 @@ func (s *statsSink) result() (statsResult, bool) {
 	r := <-s.ch
 	if s.analyze != nil {
 		if err := <-s.hookErr; err != nil && r.err == nil {
-			r.err = fmt.Errorf("analysing the image: %w", err)
+			r.err = fmt.Errorf("analyzing the image: %w", err)
 		}
 	}
 	return r, true
@@ -780,8 +780,14 @@ func (p *buildPlan) solve(ctx context.Context, c *client.Client, v variantPlan, 
 	tr := newTracker()
 	ch := make(chan *client.SolveStatus)
 	prog := &progress{mode: o.Progress, out: o.ProgressOut, tracker: tr, hooks: hooks}
-	progDone := make(chan error, 1)
-	go func() { progDone <- prog.run(sctx, ch) }()
+	progDone := make(chan struct{})
+	go func() {
+		defer close(progDone)
+		// A display error (the progress writer went away) only affects
+		// what is shown: the solve's own result and the report are
+		// complete, so it does not fail a build that succeeded.
+		_ = prog.run(sctx, ch)
+	}()
 
 	resp, serr := c.Solve(sctx, nil, so, ch) // closes ch
 	<-progDone

@@ -82,7 +82,7 @@ func benchPruneAll(b *testing.B, c *client.Client) {
 // turn in each iteration (alternating which goes first), so that a busy
 // machine slows both alike, and reports each tool's seconds per build and
 // their ratio (plimsoll/buildctl). out=none is plimsoll's --output none (the
-// image is streamed and analysed, nothing written) against buildctl
+// image is streamed and analyzed, nothing written) against buildctl
 // exporting the same OCI stream to /dev/null; out=archive writes an OCI
 // archive file with both. cache=cold prunes the whole builder before each
 // build; cache=warm rebuilds an unchanged Dockerfile.

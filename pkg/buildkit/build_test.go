@@ -783,7 +783,7 @@ func btWriteBytes(t *testing.T) int64 {
 }
 
 // plimsoll itself writes nothing to disk for --output none and --push
-// (the image is analysed from the exporter's stream), and one copy of the
+// (the image is analyzed from the exporter's stream), and one copy of the
 // image for a file output. buildkitd is another process: its writes are
 // the builder's own state. Not parallel, so that no other test writes
 // while it measures.
@@ -808,11 +808,11 @@ func TestExtraDiskWrites(t *testing.T) {
 	if n, rep := measure(buildkit.BuildOptions{}); n > slack {
 		t.Errorf("--output none wrote %d B (image %d B compressed)", n, rep.Variants[0].CompressedBytes)
 	}
-	analyse := func(ctx context.Context, _ string, r io.Reader) error {
+	analyzeStream := func(ctx context.Context, _ string, r io.Reader) error {
 		_, err := analyze.FromOCIStream(ctx, r, analyze.Options{})
 		return err
 	}
-	if n, _ := measure(buildkit.BuildOptions{Analyze: analyse}); n > slack {
+	if n, _ := measure(buildkit.BuildOptions{Analyze: analyzeStream}); n > slack {
 		t.Errorf("--output none with the analysis wrote %d B", n)
 	}
 	if n, _ := measure(buildkit.BuildOptions{Push: true, Tags: []string{reg + "/plimsoll/disk:1"}, RegistryInsecure: true}); n > slack {

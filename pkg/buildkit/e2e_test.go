@@ -447,7 +447,7 @@ func (w *startWatcher) Write(p []byte) (int, error) {
 
 // TestCLIInterruptLeavesNothing runs `plimsoll build` (daemonless) in its
 // own process group, sends SIGINT to the group while a RUN step is running,
-// as a terminal's Ctrl-C does (and SIGTERM, as a CI runner cancelling a job
+// as a terminal's Ctrl-C does (and SIGTERM, as a CI runner canceling a job
 // does), and checks that plimsoll exits and leaves no buildkitd, no mount
 // and no state folder behind. It also checks that an unreachable --builder
 // fails within seconds with one line naming the address.

@@ -30,13 +30,13 @@ type StepError struct {
 
 func (e *StepError) Error() string {
 	var b strings.Builder
-	b.WriteString(fmt.Sprintf("variant %q: ", e.Variant))
+	fmt.Fprintf(&b, "variant %q: ", e.Variant)
 	if e.File != "" && e.Line > 0 {
-		b.WriteString(fmt.Sprintf("%s:%d: ", e.File, e.Line))
+		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
 	}
 	msg := cleanMessage(e.Err)
 	if e.Step != "" {
-		b.WriteString(fmt.Sprintf("step %s failed: ", e.Step))
+		fmt.Fprintf(&b, "step %s failed: ", e.Step)
 		// BuildKit repeats the whole command in its message; the step
 		// name already says it.
 		const marker = "did not complete successfully: "
@@ -47,7 +47,7 @@ func (e *StepError) Error() string {
 	b.WriteString(msg)
 	for i, l := range strings.Split(e.Source, "\n") {
 		if e.Source != "" {
-			b.WriteString(fmt.Sprintf("\n  %4d | %s", e.Line+i, l))
+			fmt.Fprintf(&b, "\n  %4d | %s", e.Line+i, l)
 		}
 	}
 	if e.Hint != "" {

@@ -34,7 +34,7 @@ type Requirement struct {
 }
 
 // Pinned reports whether the requirement names one exact version: "=="
-// without a wildcard, or "===", or a direct URL that fixes the artefact
+// without a wildcard, or "===", or a direct URL that fixes the artifact
 // (a file, or a VCS URL with an @ref).
 func (r Requirement) Pinned() bool {
 	if r.URL != "" {

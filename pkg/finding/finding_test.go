@@ -21,8 +21,11 @@ func TestSeverity(t *testing.T) {
 	if _, err := ParseSeverity("critical"); err == nil {
 		t.Error("unknown severity accepted")
 	}
-	if !(Error > Warning && Warning > Info && Info > Style && Style > Off) {
-		t.Error("severities must be ordered")
+	order := []Severity{Error, Warning, Info, Style, Off}
+	for i := 1; i < len(order); i++ {
+		if order[i-1] <= order[i] {
+			t.Errorf("severities must be ordered: %v <= %v", order[i-1], order[i])
+		}
 	}
 	b, _ := json.Marshal(Finding{Rule: "PL201", Severity: Warning})
 	var f Finding

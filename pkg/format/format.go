@@ -50,7 +50,7 @@ type RuleInfo struct {
 
 // Options tune a formatter.
 type Options struct {
-	// Color adds ANSI colours to text (set it only on a terminal).
+	// Color adds ANSI colors to text (set it only on a terminal).
 	Color bool
 	// ToolVersion is plimsoll's version, for SARIF's driver.
 	ToolVersion string

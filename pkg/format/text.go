@@ -14,7 +14,7 @@ import (
 //	Dockerfile:3 PL201 warning: pip install without --no-cache-dir ...
 //	    3 | RUN pip install flask==3.0.3
 type Text struct {
-	// Color adds ANSI colours.
+	// Color adds ANSI colors.
 	Color bool
 }
 

@@ -150,6 +150,10 @@ func TestOpenErrors(t *testing.T) {
 	writeTar(t, truncated, [2]string{"manifest.json", "[]"}, [2]string{"big", strings.Repeat("x", 10000)})
 	data, _ := os.ReadFile(truncated)
 	os.WriteFile(truncated, data[:3000], 0o644)
+	// Cut at a 512-byte block inside the data: the tar reader seeks over
+	// data, and still notices (it reads the last byte it skipped).
+	cutAtBlock := filepath.Join(dir, "cut.tar")
+	os.WriteFile(cutAtBlock, data[:2048], 0o644)
 	emptyDir := t.TempDir()
 	garbage := t.TempDir()
 	os.WriteFile(filepath.Join(garbage, "index.json"), []byte("garbage"), 0o644)
@@ -173,6 +177,8 @@ func TestOpenErrors(t *testing.T) {
 		{"not a tar", "docker-archive://" + notTar, []string{"not.tar", "not a readable tar archive"}, false},
 		{"tar without manifest.json", "docker-archive://" + noManifest, []string{"nomanifest.tar", "not a docker save archive"}, false},
 		{"truncated archive", "docker-archive://" + truncated, []string{"truncated.tar", "truncated", "save it again"}, false},
+		{"archive cut at a block boundary", "docker-archive://" + cutAtBlock, []string{"cut.tar", "truncated", "save it again"}, false},
+		{"oci-archive cut at a block boundary", "oci-archive://" + cutAtBlock, []string{"cut.tar", "truncated"}, false},
 		{"oci-layout of a plain directory", "oci-layout://" + emptyDir, []string{emptyDir, "no index.json", "OCI image layout"}, false},
 		{"oci-layout with a broken index.json", "oci-layout://" + garbage, []string{"index.json", "invalid character"}, false},
 		{"oci-layout without images", "oci-layout://" + emptyLayout, []string{"no image manifest"}, false},

@@ -34,7 +34,7 @@ type BuildKitOptions struct {
 // BuildKitChecks runs BuildKit's own build checks (what `docker build
 // --check` reports) in-process and offline: dockerfile2llb's lint pass with
 // an image resolver that answers from nothing, so no daemon and no network
-// are needed. The Dockerfile's `# check=skip=...` directive is honoured by
+// are needed. The Dockerfile's `# check=skip=...` directive is honored by
 // BuildKit itself; `# check=error=true` raises the findings to errors.
 //
 // A conversion error (for example a FROM whose ARG expands to nothing) is

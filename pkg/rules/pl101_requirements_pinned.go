@@ -39,7 +39,7 @@ func (PL101) Check(c *Context) []finding.Finding {
 			return
 		}
 		// The findings are in another file, out of reach of the engine's
-		// line pragmas: honour the RUN's own.
+		// line pragmas: honor the RUN's own.
 		for _, cm := range in.Comments {
 			if ignoredInline(cm, "PL101") {
 				return

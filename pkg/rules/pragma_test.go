@@ -159,7 +159,7 @@ func TestUndefinedVarFromBaseImage(t *testing.T) {
 		t.Errorf("base-image variable reported: %v", got)
 	}
 	// A typo BuildKit can name is reported.
-	got := lintSrc(t, "FROM python:3.11-slim\nARG PYTHON_VERSION=3.11\nENV X=$PYTHON_VERISON\n", opt)
+	got := lintSrc(t, "FROM python:3.11-slim\nARG PYTHON_VERSION=3.11\nENV X=$PYTHON_VERISON\n", opt) //nolint:misspell // the typo is the test
 	if !sameSet(got, []string{"buildkit:UndefinedVar@3"}) {
 		t.Errorf("typo: %v", got)
 	}

@@ -43,6 +43,6 @@ func TestLintFilesKeepsOrderAndErrors(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := LintFiles(ctx, files, Options{}); err == nil {
-		t.Error("a cancelled context must stop LintFiles")
+		t.Error("a canceled context must stop LintFiles")
 	}
 }

@@ -114,7 +114,7 @@ func SolveFile(ctx context.Context, c *client.Client, contextDir, dockerfile str
 		if rest, ok := strings.CutPrefix(v, "oci-layout://"); ok {
 			dir, dgst, ok := strings.Cut(rest, "@")
 			if !ok {
-				return fmt.Errorf("named context %s=%s: want oci-layout://DIR@sha256:...", k, v)
+				return fmt.Errorf("named context %s=%s: want oci-layout://DIR@sha256:DIGEST", k, v)
 			}
 			store, err := local.NewStore(dir)
 			if err != nil {

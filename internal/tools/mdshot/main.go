@@ -10,7 +10,7 @@
 //	go run ./internal/tools/mdshot trim [-pad N] [-colors N] IN.png OUT.png
 //
 // With no IN it reads standard input; with no -o it writes standard output.
-// The term form renders terminal output (ANSI colours included) as a
+// The term form renders terminal output (ANSI colors included) as a
 // terminal window; the trim form crops a browser screenshot to the page's
 // content.
 // The Markdown is trusted (plimsoll's own output): raw HTML passes through.
@@ -111,7 +111,7 @@ func Render(src []byte, opt Options) ([]byte, error) {
 		Options
 		CSS  template.CSS
 		Body template.HTML
-	}{opt, template.CSS(css), template.HTML(body.String())})
+	}{opt, template.CSS(css), template.HTML(body.String())}) //nolint:gosec // G203: plimsoll's own markdown reports rendered for a local screenshot; raw HTML (<details>) must pass as GitHub shows it
 	if err != nil {
 		return nil, fmt.Errorf("rendering page: %w", err)
 	}
@@ -138,7 +138,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-// css resembles GitHub's light theme for a PR comment (primer colours),
+// css resembles GitHub's light theme for a PR comment (primer colors),
 // written for this page only.
 const css = `
 * { box-sizing: border-box; }

@@ -100,9 +100,9 @@ func TestReduce(t *testing.T) {
 	}
 	p := Reduce(img, 16)
 	if len(p.Palette) != 16 {
-		t.Fatalf("palette has %d colours, want 16", len(p.Palette))
+		t.Fatalf("palette has %d colors, want 16", len(p.Palette))
 	}
-	// A colour in the palette is kept exactly.
+	// A color in the palette is kept exactly.
 	c := color.RGBAModel.Convert(p.Palette[0]).(color.RGBA)
 	found := false
 	for y := 0; y < 10 && !found; y++ {
@@ -113,7 +113,7 @@ func TestReduce(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("palette colour %v not kept", c)
+		t.Errorf("palette color %v not kept", c)
 	}
 }
 

@@ -82,8 +82,8 @@ func Trim(img image.Image, pad int) (image.Image, error) {
 	return dst, nil
 }
 
-// Reduce maps img onto a palette of its n most frequent colours, each pixel
-// to the nearest of them (no dithering). A page screenshot has few colours
+// Reduce maps img onto a palette of its n most frequent colors, each pixel
+// to the nearest of them (no dithering). A page screenshot has few colors
 // besides anti-aliasing shades, so the loss is invisible and the PNG shrinks
 // to about a third.
 func Reduce(img image.Image, n int) *image.Paletted {
