@@ -17,7 +17,7 @@ GO_TEST_FLAGS ?= -race
 # make test also fuzzes each parser for this long (bounded, so CI stays fast).
 CI_FUZZTIME ?= 15s
 
-.PHONY: all build test-deps buildkit base-images test vet lint demo clean fuzz
+.PHONY: all build test-deps buildkit base-images test vet lint demo clean fuzz bench
 
 all: build
 
@@ -67,9 +67,20 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := FuzzLint:./pkg/rules/ FuzzReadLayer:./pkg/analyze/ FuzzMerge:./pkg/analyze/ FuzzFromOCIStream:./pkg/analyze/
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
-	  echo "go test -run='^$$' -fuzz=^$${t%%:*}$$ -fuzztime=$(FUZZTIME) $${t#*:}"; \
-	  go test -run='^$$' -fuzz="^$${t%%:*}$$" -fuzztime=$(FUZZTIME) "$${t#*:}" || exit 1; \
+	  echo "go test -run='^$' -fuzz=^$${t%%:*}$$ -fuzztime=$(FUZZTIME) $${t#*:}"; \
+	  go test -run='^$' -fuzz="^$${t%%:*}$$" -fuzztime=$(FUZZTIME) "$${t#*:}" || exit 1; \
 	done
+
+## bench: dive v0.13.1 and plimsoll analyze side by side on generated images
+## (scripts/bench-analyze.sh: medians of REPS runs and dive/plimsoll ratios,
+## written to $PLIMSOLL_BENCH_DIR/figures.md). The full set is a ~1.2 GB
+## image; `make bench SMALL=1` uses the ~8 MB set for a quick run.
+## The Go benchmarks (run them one package at a time; medians via benchstat):
+##   lint:    go test -run='^$' -bench=. -count=6 ./pkg/rules/
+##   build:   go test -run='^$' -bench=. -count=6 -timeout=30m ./pkg/buildkit/   (needs make test-deps)
+##   analyze: go test -run='^$' -bench=. -count=6 ./internal/benchgen/ ./pkg/analyze/
+bench:
+	scripts/bench-analyze.sh
 
 ## clean: remove bin/ (the cache stays; rm -rf $(PLIMSOLL_CACHE) to drop it)
 clean:

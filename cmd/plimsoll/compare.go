@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -21,12 +21,15 @@ func runCompare(ctx context.Context, s stdio, args []string) error {
 	variant := fs.String("variant", "", "pick this variant of a build report")
 	insecure := fs.Bool("insecure", false, "allow plain http and unverified TLS for registries")
 	fs.Usage = func() {
-		fs.Output().Write([]byte("Usage: plimsoll compare [flags] NAME=IMAGE NAME=IMAGE [...]\n" +
-			"       plimsoll compare [flags] BUILD-REPORT.json\n\n" +
-			"Compares images side by side, with deltas against the first. IMAGE is anything\n" +
-			"plimsoll analyze accepts, or an analysis report (plimsoll analyze --format json).\n" +
-			"A build or analysis report given alone stands for all its images, named after\n" +
-			"their variants; NAME=REPORT takes the variant called NAME.\n\nFlags:\n"))
+		fmt.Fprint(fs.Output(), "Usage: plimsoll compare [flags] NAME=IMAGE NAME=IMAGE [...]\n"+
+			"       plimsoll compare [flags] BUILD-REPORT.json\n\n"+
+			"Compares images side by side, with deltas against the first. IMAGE is anything\n"+
+			"plimsoll analyze accepts, or an analysis report (plimsoll analyze --format json).\n"+
+			"A build or analysis report given alone stands for all its images, named after\n"+
+			"their variants; NAME=REPORT takes the variant called NAME.\n\n"+
+			"Exit status: 0 done, 1 a registry or daemon could not be reached, 2 bad flags\n"+
+			"or arguments, or an image that cannot be read (missing, malformed, corrupt or\n"+
+			"truncated), as for plimsoll analyze.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	rest, err := parseFlags(fs, args)
@@ -46,12 +49,11 @@ func runCompare(ctx context.Context, s stdio, args []string) error {
 	inputs, err := compare.LoadAll(ctx, rest, compare.LoadOptions{
 		Image: image.Options{Platform: *platform, Variant: *variant, Insecure: *insecure},
 	})
-	var ie *compare.InputError
-	if errors.As(err, &ie) {
-		return usageError(err)
-	}
 	if err != nil {
-		return err
+		// Same exit codes as analyze: 2 for input that cannot be read
+		// (missing, corrupt, truncated, bad NAME=IMAGE), 1 only when a
+		// registry or daemon could not be reached.
+		return imageError(err)
 	}
 	r, err := compare.Compare(inputs, opt)
 	if err != nil {

@@ -49,7 +49,8 @@ func TestCompareCommand(t *testing.T) {
 		{"bad format", []string{"compare", "--format", "yaml", "a=" + a, "b=" + b}, ExitUsage, "", `unknown --format "yaml"`},
 		{"same name", []string{"compare", "a=" + a, "a=" + b}, ExitUsage, "", "used twice"},
 		{"missing image", []string{"compare", "a=" + a, "b=oci-layout:///nonexistent/x"}, ExitUsage, "", "plimsoll compare: b: opening"},
-		{"corrupt layer", []string{"compare", "a=" + a, "bad=" + corrupt}, ExitFailure, "", "plimsoll compare: bad: analysing"},
+		{"corrupt layer", []string{"compare", "a=" + a, "bad=" + corrupt}, ExitUsage, "", "plimsoll compare: bad: analyzing"},
+		{"registry unreachable", []string{"compare", "a=" + a, "b=" + closedAddr(t) + "/x"}, ExitFailure, "", "connection refused"},
 		{"help", []string{"compare", "-h"}, ExitOK, "", "NAME=IMAGE NAME=IMAGE"},
 		{"markdown", []string{"compare", "a=" + a, "b=" + b, "--format", "markdown"}, ExitOK, "| Layers | 2 | 3 | ▲ +1 (+50.0%) |", ""},
 		{"text with report", []string{"compare", "--report", reportFile, "a=" + a, "b=" + b}, ExitOK, "a (base)", ""},
@@ -91,7 +92,7 @@ func TestCompareCommand(t *testing.T) {
 }
 
 // corruptLayout is an OCI layout whose largest layer blob lost its second
-// half: it opens, and fails to analyse.
+// half: it opens, and fails to analyze.
 func corruptLayout(t *testing.T) string {
 	t.Helper()
 	ref := randomLayout(t, 4096, 1)

@@ -85,7 +85,7 @@ type gen struct {
 }
 
 func newGen(c Config, salt uint64, yield func(entry) error) *gen {
-	return &gen{c: c, r: rand.New(rand.NewPCG(c.Seed, salt)), yield: yield}
+	return &gen{c: c, r: rand.New(rand.NewPCG(c.Seed, salt)), yield: yield} //nolint:gosec // G404: reproducible test data, not secrets
 }
 
 // size draws a size uniformly in [lo, hi] bytes, scaled by ByteScale.

@@ -226,7 +226,7 @@ func writeArchive(ctx context.Context, dir, file string, ms []*measured, layer f
 	return path, nil
 }
 
-// ctxWriter stops a long write when ctx is cancelled.
+// ctxWriter stops a long write when ctx is canceled.
 type ctxWriter struct {
 	ctx context.Context
 	w   io.Writer

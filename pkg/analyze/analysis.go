@@ -256,6 +256,8 @@ type historyEntry struct {
 }
 
 // build merges indexed layers into an Analysis.
+// build merges the layers and computes every number. It consumes idxs:
+// each layer's Entries are set to nil once used (Size and TarBytes stay).
 func build(ctx context.Context, idxs []*LayerIndex, metas []layerMeta, opt Options, start time.Time, readDone time.Time) (*Analysis, error) {
 	// Lists are never null in the JSON: a reader can range over them.
 	a := &Analysis{Image: opt.Name, Platform: opt.Platform, Layers: []Layer{}, InefficientFiles: []InefficientFile{}}
@@ -264,8 +266,12 @@ func build(ctx context.Context, idxs []*LayerIndex, metas []layerMeta, opt Optio
 		labels[i] = layerLabel(i, metas[i].digest)
 	}
 
-	// True merge.
+	// One pass over the layers, in order: the true merge and dive's walk
+	// both take a layer as it comes, and the layer's entries are released
+	// right after (build consumes idxs), so the entry lists are never live
+	// next to two trees, and dive's per-layer trees are never all live.
 	fs := newFSTree()
+	dw := newDiveWalk()
 	entries := 0
 	for i, idx := range idxs {
 		if err := ctx.Err(); err != nil {
@@ -274,20 +280,33 @@ func build(ctx context.Context, idxs []*LayerIndex, metas []layerMeta, opt Optio
 		if err := fs.apply(i, idx, labels[i]); err != nil {
 			return nil, err
 		}
+		dw.add(buildDiveTree(idx))
+		m := metas[i]
+		l := Layer{Index: i, Digest: m.digest, DiffID: m.diffID, MediaType: m.mediaType, SizeBytes: idx.Size, CompressedBytes: m.compressed, CreatedBy: m.createdBy}
+		for _, e := range idx.Entries {
+			switch e.Kind {
+			case KindWhiteout, KindOpaque:
+				l.Whiteouts++
+			case KindDir, KindMeta:
+			default:
+				l.Files++
+			}
+		}
+		a.CompressedBytes += m.compressed
+		a.Layers = append(a.Layers, l)
 		entries += len(idx.Entries)
+		idx.Entries = nil
 	}
 	if err := fs.checkSymlinks(); err != nil {
 		return nil, fmt.Errorf("final filesystem: %w", err)
 	}
 
 	// dive's numbers.
-	trees := make([]*dtree, len(idxs))
 	sizes := make([]int64, len(idxs))
 	for i, idx := range idxs {
-		trees[i] = buildDiveTree(idx)
 		sizes[i] = idx.Size
 	}
-	dr := computeDive(trees, sizes)
+	dr := dw.result(sizes)
 	a.SizeBytes = dr.size
 	a.Efficiency = dr.efficiency
 	a.WastedBytes = dr.wasted
@@ -306,22 +325,6 @@ func build(ctx context.Context, idxs []*LayerIndex, metas []layerMeta, opt Optio
 		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: a whiteout refers to a path dive's stacked tree lacks; dive aborts this layer's walk, and its numbers here do the same", labels[l]))
 	}
 
-	// Layers.
-	for i, idx := range idxs {
-		m := metas[i]
-		l := Layer{Index: i, Digest: m.digest, DiffID: m.diffID, MediaType: m.mediaType, SizeBytes: idx.Size, CompressedBytes: m.compressed, CreatedBy: m.createdBy}
-		for _, e := range idx.Entries {
-			switch e.Kind {
-			case KindWhiteout, KindOpaque:
-				l.Whiteouts++
-			case KindDir, KindMeta:
-			default:
-				l.Files++
-			}
-		}
-		a.CompressedBytes += m.compressed
-		a.Layers = append(a.Layers, l)
-	}
 	for _, d := range fs.dead {
 		a.ReclaimableBytes += d.size
 		a.Layers[d.layer].ReclaimableBytes += d.size

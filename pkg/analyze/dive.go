@@ -65,9 +65,10 @@ func (t *dtree) addPath(p string, info dinfo) {
 	if p == "." {
 		return
 	}
-	names := strings.Split(strings.Trim(p, "/"), "/")
 	node := t.root
-	for i, name := range names {
+	for rest, more := strings.Trim(p, "/"), true; more; {
+		var name string
+		name, rest, more = strings.Cut(rest, "/")
 		if name == "" {
 			continue
 		}
@@ -79,7 +80,7 @@ func (t *dtree) addPath(p string, info dinfo) {
 			}
 			node = node.addChild(name)
 		}
-		if i == len(names)-1 {
+		if !more {
 			node.info = info
 		}
 	}
@@ -88,7 +89,9 @@ func (t *dtree) addPath(p string, info dinfo) {
 // getNode is dive's FileTree.GetNode.
 func (t *dtree) getNode(p string) *dnode {
 	node := t.root
-	for _, name := range strings.Split(strings.Trim(p, "/"), "/") {
+	for rest, more := strings.Trim(p, "/"), true; more; {
+		var name string
+		name, rest, more = strings.Cut(rest, "/")
 		if name == "" {
 			continue
 		}
@@ -174,19 +177,37 @@ func buildDiveTree(idx *LayerIndex) *dtree {
 	return t
 }
 
-// stack is dive's FileTree.Stack(upper).
+// stack is dive's FileTree.Stack(upper): every upper node, children
+// first, sorted by name, at its divePath (built here from the parent's
+// path instead of from the node up).
 func (t *dtree) stack(upper *dtree) {
-	visitChildFirst(upper.root, true, func(n *dnode) bool {
-		p := n.divePath()
-		if n.isWhiteout() {
-			if node := t.getNode(p); node != nil && node != t.root {
-				delete(node.parent.children, node.name)
+	var walk func(n *dnode, prefix string)
+	walk = func(n *dnode, prefix string) {
+		for _, c := range sortedChildren(n) {
+			if len(c.children) != 0 {
+				walk(c, prefix+"/"+c.name)
 			}
-		} else {
-			t.addPath(p, n.info)
+			p := leafPath(prefix, c)
+			if c.isWhiteout() {
+				if node := t.getNode(p); node != nil && node != t.root {
+					delete(node.parent.children, node.name)
+				}
+			} else {
+				t.addPath(p, c.info)
+			}
 		}
-		return true
-	})
+	}
+	walk(upper.root, "")
+}
+
+// leafPath is n.divePath() for a child n of the node at prefix
+// (prefix is that node's path with nothing trimmed, "" for the root).
+func leafPath(prefix string, n *dnode) string {
+	p := prefix + "/" + strings.TrimPrefix(n.name, whiteoutPrefix)
+	if strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	return p
 }
 
 func subtreeSize(n *dnode) int64 {
@@ -223,8 +244,98 @@ type diveResult struct {
 	aborted []int
 }
 
-// computeDive runs dive's analysis over the per-layer trees.
-func computeDive(trees []*dtree, layerSizes []int64) diveResult {
+// diveWalk runs dive's analysis one layer tree at a time, in layer
+// order: only the stacked tree and the current layer's tree are live.
+type diveWalk struct {
+	effMap  map[string]*diveEfficiency
+	matches diveSlice
+	stacked *dtree
+	layer   int
+	aborted []int
+}
+
+func newDiveWalk() *diveWalk {
+	return &diveWalk{effMap: make(map[string]*diveEfficiency)}
+}
+
+// add visits the next layer's tree and stacks it.
+func (w *diveWalk) add(tree *dtree) {
+	if w.stacked == nil {
+		if !hasWhiteout(tree.root) {
+			// dive stacks layer 0 onto a copy of itself. Without
+			// whiteouts that only rewrites every node's info with the
+			// same value, and the walk never looks into the stack: the
+			// tree itself is the stack (no copy, no restacking). It is
+			// not used again after this call.
+			w.stacked = tree
+		} else {
+			w.stacked = copyTree(tree)
+		}
+	}
+	// Leaves only, depth-first, children sorted by name (dive visits
+	// every node child-first and skips the inner ones).
+	var leaf func(n *dnode, p string) bool
+	var walk func(n *dnode, prefix string) bool
+	walk = func(n *dnode, prefix string) bool {
+		for _, c := range sortedChildren(n) {
+			if len(c.children) != 0 {
+				if !walk(c, prefix+"/"+c.name) {
+					return false
+				}
+			} else if !leaf(c, leafPath(prefix, c)) {
+				return false
+			}
+		}
+		return true
+	}
+	leaf = func(n *dnode, p string) bool {
+		d := w.effMap[p]
+		if d == nil {
+			d = &diveEfficiency{path: p, min: -1}
+			w.effMap[p] = d
+		}
+		var size int64
+		if n.isWhiteout() {
+			prev := w.stacked.getNode(p)
+			if prev == nil {
+				return false
+			}
+			if prev.info.isDir {
+				size = subtreeSize(prev)
+			}
+		} else {
+			size = n.info.size
+		}
+		d.cum += size
+		if d.min < 0 || size < d.min {
+			d.min = size
+		}
+		d.count++
+		if d.count == 2 {
+			w.matches = append(w.matches, d)
+		}
+		return true
+	}
+	if !walk(tree.root, "") {
+		w.aborted = append(w.aborted, w.layer)
+	}
+	if w.stacked != tree {
+		w.stacked.stack(tree)
+	}
+	w.layer++
+}
+
+func hasWhiteout(n *dnode) bool {
+	for _, c := range n.children {
+		if c.isWhiteout() || hasWhiteout(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// result is dive's AnalysisResult over the layers added so far.
+func (w *diveWalk) result(layerSizes []int64) diveResult {
 	var res diveResult
 	for i, s := range layerSizes {
 		res.size += s
@@ -232,51 +343,12 @@ func computeDive(trees []*dtree, layerSizes []int64) diveResult {
 			res.userSize += s
 		}
 	}
-	if len(trees) == 0 {
+	if w.stacked == nil {
 		res.efficiency = 1
 		return res
 	}
-	effMap := make(map[string]*diveEfficiency)
-	var matches diveSlice
-	stacked := copyTree(trees[0])
-	for i, tree := range trees {
-		ok := visitChildFirst(tree.root, true, func(n *dnode) bool {
-			if len(n.children) != 0 {
-				return true
-			}
-			p := n.divePath()
-			d := effMap[p]
-			if d == nil {
-				d = &diveEfficiency{path: p, min: -1}
-				effMap[p] = d
-			}
-			var size int64
-			if n.isWhiteout() {
-				prev := stacked.getNode(p)
-				if prev == nil {
-					return false
-				}
-				if prev.info.isDir {
-					size = subtreeSize(prev)
-				}
-			} else {
-				size = n.info.size
-			}
-			d.cum += size
-			if d.min < 0 || size < d.min {
-				d.min = size
-			}
-			d.count++
-			if d.count == 2 {
-				matches = append(matches, d)
-			}
-			return true
-		})
-		if !ok {
-			res.aborted = append(res.aborted, i)
-		}
-		stacked.stack(tree)
-	}
+	res.aborted = w.aborted
+	effMap, matches := w.effMap, w.matches
 	var minSum, cumSum int64
 	for _, d := range effMap {
 		minSum += d.min

@@ -115,10 +115,6 @@ func FuzzMerge(f *testing.F) {
 			idxs = append(idxs, idx)
 			metas = append(metas, layerMeta{digest: "d" + string(rune('0'+i%10)), createdBy: "x"})
 		}
-		a, err := build(context.Background(), idxs, metas, Options{TopN: -1}, time.Now(), time.Now())
-		if err != nil {
-			return
-		}
 		var total int64
 		for _, idx := range idxs {
 			for _, e := range idx.Entries {
@@ -126,6 +122,10 @@ func FuzzMerge(f *testing.F) {
 					total += e.Size
 				}
 			}
+		}
+		a, err := build(context.Background(), idxs, metas, Options{TopN: -1}, time.Now(), time.Now())
+		if err != nil {
+			return
 		}
 		if a.FinalBytes+a.ReclaimableBytes != total {
 			t.Fatalf("final %d + reclaimable %d != all file bytes %d", a.FinalBytes, a.ReclaimableBytes, total)

@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -32,7 +33,14 @@ func BenchmarkMergeWhiteouts(b *testing.B) {
 		idxs, metas := benchIndexes(n)
 		b.Run(fmt.Sprintf("whiteouts=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := build(context.Background(), idxs, metas, Options{}, time.Now(), time.Now()); err != nil {
+				// build consumes its indexes.
+				b.StopTimer()
+				fresh := make([]*LayerIndex, len(idxs))
+				for i, idx := range idxs {
+					fresh[i] = &LayerIndex{Entries: slices.Clone(idx.Entries), Size: idx.Size, TarBytes: idx.TarBytes}
+				}
+				b.StartTimer()
+				if _, err := build(context.Background(), fresh, metas, Options{}, time.Now(), time.Now()); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,4 @@
-// Package compare puts analysed images side by side: size, compressed size,
+// Package compare puts analyzed images side by side: size, compressed size,
 // layers, efficiency, wasted and reclaimable bytes, each with its absolute
 // and percent delta against the first image, and the directories of the
 // final filesystem that grew or shrank most.

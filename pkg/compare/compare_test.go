@@ -242,3 +242,18 @@ func golden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s differs (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
+
+// TestByChange: the markdown paths table leads with the largest change
+// either way; a new path counts by its whole size, not as +100%.
+func TestByChange(t *testing.T) {
+	grew := []PathDelta{{Path: "/srv/app", Bytes: 4000, DeltaBytes: 4000}, {Path: "/opt", BaseBytes: 1, Bytes: 9e6, DeltaBytes: 9e6 - 1}}
+	shrank := []PathDelta{{Path: "/usr", BaseBytes: 500e6, Bytes: 96e6, DeltaBytes: -404e6}, {Path: "/tmp", BaseBytes: 4000, DeltaBytes: -4000}}
+	var got []string
+	for _, p := range byChange(grew, shrank) {
+		got = append(got, p.Path)
+	}
+	want := []string{"/usr", "/opt", "/srv/app", "/tmp"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}

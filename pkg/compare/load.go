@@ -24,7 +24,7 @@ type LoadOptions struct {
 
 // InputError is an IMAGE that could not be read: a bad NAME=IMAGE, an
 // unreadable report, an image that cannot be opened. (An image that opens
-// but fails to analyse is not one.)
+// but fails to analyze is not one.)
 type InputError struct{ Err error }
 
 func (e *InputError) Error() string { return e.Err.Error() }
@@ -45,7 +45,7 @@ func ParseArg(arg string) (name, ref string, err error) {
 // Load returns the analysis of ref: read from an analysis report when ref
 // is one (a JSON file whose kind is "analysis"), otherwise computed by
 // opening ref as plimsoll analyze does (any image reference, or a build
-// report) and analysing it. When ref holds several images (a report of
+// report) and analyzing it. When ref holds several images (a report of
 // several variants) and no --variant or --platform picks one, the one
 // named like NAME is taken.
 func Load(ctx context.Context, name, ref string, o LoadOptions) (Input, error) {
@@ -93,7 +93,7 @@ func analyzeSource(ctx context.Context, src image.Source, o LoadOptions) (*analy
 	ao.Name, ao.Platform, ao.StoredUncompressed = src.Name, src.Platform, src.StoredUncompressed
 	a, err := analyze.Image(ctx, src.Image, ao)
 	if err != nil {
-		return nil, fmt.Errorf("analysing %s: %w", src.Name, err)
+		return nil, fmt.Errorf("analyzing %s: %w", src.Name, err)
 	}
 	return a, nil
 }

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/dustin/go-humanize"
 
 	"github.com/plimsoll/plimsoll/pkg/report"
+	"github.com/plimsoll/plimsoll/pkg/version"
 )
 
 // Formats lists the output formats Render knows.
@@ -147,9 +149,32 @@ func md(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "`", "'").Replace(s)
 }
 
+// MarkdownMarker starts every markdown rendering, hidden, so that a later
+// step can find (and replace) the comment it posted before; analyze's is
+// analyze.MarkdownMarker.
+const MarkdownMarker = "<!-- plimsoll:compare -->"
+
+// byChange merges the paths that grew and shrank, largest absolute change
+// first (a new or removed path counts by its whole size), path order on
+// ties, so that one table leads with the biggest changes either way.
+func byChange(grew, shrank []PathDelta) []PathDelta {
+	ps := append(append([]PathDelta{}, grew...), shrank...)
+	sort.SliceStable(ps, func(i, j int) bool {
+		if a, b := abs(ps[i].DeltaBytes), abs(ps[j].DeltaBytes); a != b {
+			return a > b
+		}
+		return ps[i].Path < ps[j].Path
+	})
+	return ps
+}
+
+// renderMarkdown renders a comparison for a pull request comment or a job
+// summary: the hidden MarkdownMarker, the tables, and a footer naming the
+// plimsoll that wrote it (as analyze's markdown does).
 func renderMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
-	b.WriteString("### plimsoll compare\n\n")
+	b.WriteString(MarkdownMarker + "\n")
+	b.WriteString("### Image comparison\n\n")
 	for i, im := range r.Images {
 		if i > 0 {
 			b.WriteString(" · ")
@@ -202,11 +227,12 @@ func renderMarkdown(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "\n<details><summary>%s vs %s: paths that grew or shrank most</summary>\n\n", md(im.Name), md(r.Base))
 		fmt.Fprintf(&b, "| Path | %s | %s | Δ |\n|:--|--:|--:|--:|\n", md(r.Base), md(im.Name))
-		for _, p := range append(append([]PathDelta{}, im.Grew...), im.Shrank...) {
+		for _, p := range byChange(im.Grew, im.Shrank) {
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s %s |\n", md(p.Path), humanize.Bytes(uint64(p.BaseBytes)), humanize.Bytes(uint64(p.Bytes)), arrow(float64(p.DeltaBytes)), pathDelta(p))
 		}
 		b.WriteString("\n</details>\n")
 	}
+	fmt.Fprintf(&b, "\n<sub>plimsoll %s</sub>\n", version.String())
 	_, err := io.WriteString(w, b.String())
 	return err
 }
