@@ -114,6 +114,7 @@ Flags:`)
 		for _, src := range srcs {
 			a, err := analyze.Image(ctx, src.Image, analyze.Options{
 				Concurrency: *jobs, TopN: *top, Name: src.Name, Platform: src.Platform, StoredUncompressed: src.StoredUncompressed,
+				MergeGCPercent: 10, // one analysis at a time: keep the merge's peak RSS low
 			})
 			if err != nil {
 				return imageError(fmt.Errorf("analyzing %s: %w", src.Name, err))

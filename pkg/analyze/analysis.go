@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -43,6 +44,14 @@ type Options struct {
 	// make go-containerregistry compress the layer), the diff_id is
 	// verified instead, and compressed_bytes is the tar size.
 	StoredUncompressed bool
+	// MergeGCPercent, when > 0, is the garbage collector's percent
+	// (debug.SetGCPercent) while the layers are merged, restored after.
+	// The merge's live set is a few hundred bytes per entry and its
+	// garbage short-lived, so a low percent (10) cuts the peak RSS by
+	// about a fifth for a few percent of time. It is process-wide: set it
+	// only where one analysis runs at a time (the CLI does). A lower
+	// setting already in force (GOGC) is kept; GOGC=off stays off.
+	MergeGCPercent int
 }
 
 func (o Options) topN() int {
@@ -264,6 +273,14 @@ func build(ctx context.Context, idxs []*LayerIndex, metas []layerMeta, opt Optio
 	labels := make([]string, len(idxs))
 	for i := range idxs {
 		labels[i] = layerLabel(i, metas[i].digest)
+	}
+
+	if p := opt.MergeGCPercent; p > 0 {
+		if prev := debug.SetGCPercent(p); prev < p {
+			debug.SetGCPercent(prev) // already lower, or off (-1): keep it
+		} else {
+			defer debug.SetGCPercent(prev)
+		}
 	}
 
 	// One pass over the layers, in order: the true merge and dive's walk

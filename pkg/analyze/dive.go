@@ -106,22 +106,6 @@ func (t *dtree) getNode(p string) *dnode {
 
 func (n *dnode) isWhiteout() bool { return strings.HasPrefix(n.name, whiteoutPrefix) }
 
-// divePath is dive's FileNode.Path.
-func (n *dnode) divePath() string {
-	var parts []string
-	for cur := n; cur.parent != nil; cur = cur.parent {
-		name := cur.name
-		if cur == n {
-			name = strings.TrimPrefix(name, whiteoutPrefix)
-		}
-		parts = append(parts, name)
-	}
-	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
-		parts[i], parts[j] = parts[j], parts[i]
-	}
-	return strings.ReplaceAll("/"+strings.Join(parts, "/"), "//", "/")
-}
-
 func sortedChildren(n *dnode) []*dnode {
 	if len(n.children) == 0 {
 		return nil
@@ -136,20 +120,6 @@ func sortedChildren(n *dnode) []*dnode {
 		out[i] = n.children[k]
 	}
 	return out
-}
-
-// visitChildFirst visits every node under n (n included unless it is the
-// root), children first, sorted by name. visit returning false stops.
-func visitChildFirst(n *dnode, isRoot bool, visit func(*dnode) bool) bool {
-	for _, c := range sortedChildren(n) {
-		if !visitChildFirst(c, false, visit) {
-			return false
-		}
-	}
-	if isRoot {
-		return true
-	}
-	return visit(n)
 }
 
 // copyTree deep-copies a layer tree (dive's FileTree.Copy).

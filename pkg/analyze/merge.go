@@ -210,9 +210,18 @@ func (t *fsTree) add(layer int, e *Entry) error {
 	if e.Kind == KindFile {
 		t.total += e.Size
 	}
-	parts := splitPath(e.Path)
+	p := strings.Trim(e.Path, "/")
+	if p == "" || p == "." {
+		return fmt.Errorf("entry names the root")
+	}
+	dir, name := "", p
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		dir, name = p[:i], p[i+1:]
+	}
 	parent := t.root
-	for _, c := range parts[:len(parts)-1] {
+	for rest, more := dir, dir != ""; more; {
+		var c string
+		c, rest, more = strings.Cut(rest, "/")
 		n := parent.child(c)
 		if n != nil && !n.isDir() {
 			// A file or symlink where a directory is needed: extraction
@@ -226,7 +235,6 @@ func (t *fsTree) add(layer int, e *Entry) error {
 		}
 		parent = n
 	}
-	name := parts[len(parts)-1]
 	var owner *fnode
 	if e.Kind == KindHardlink {
 		target := path.Clean(strings.TrimPrefix(e.Link, "/"))
