@@ -169,11 +169,21 @@ func makeDebian(ctx context.Context, out string, o Options, logw io.Writer) erro
 		}
 		os.RemoveAll(root)
 	}()
-	cmd := exec.CommandContext(ctx, "debootstrap", "--variant=minbase", suite, root, mirror)
+	args := []string{"--variant=minbase", suite, root}
+	if mirror != "" {
+		args = append(args, mirror)
+	}
+	cmd := exec.CommandContext(ctx, "debootstrap", args...)
 	cmd.Stdout, cmd.Stderr = logw, logw
-	fmt.Fprintf(logw, "debootstrap --variant=minbase %s %s %s\n", suite, root, mirror)
+	fmt.Fprintf(logw, "debootstrap %s\n", strings.Join(args, " "))
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("debootstrap --variant=minbase %s (mirror %s): %w", suite, mirror, err)
+		return fmt.Errorf("debootstrap %s: %w", strings.Join(args, " "), err)
+	}
+	if mirror == "" {
+		// debootstrap chose its default mirror and wrote it into the tree.
+		if mirror = MirrorFromAPT(filepath.Join(root, "etc/apt")); mirror == "" {
+			return errors.New("debootstrap left no Debian apt source in the new tree: pass a mirror (Options.Mirror)")
+		}
 	}
 	if err := slim(root, suite, mirror); err != nil {
 		return err
@@ -239,7 +249,8 @@ func slim(root, suite, mirror string) error {
 
 // MirrorFromAPT returns the Debian mirror configured in etc (normally
 // /etc/apt): the first URI of a deb source for Debian proper (not
-// security), else http://deb.debian.org/debian.
+// security), or "" when there is none (debootstrap then uses its own
+// default).
 func MirrorFromAPT(etc string) string {
 	var files []string
 	files = append(files, filepath.Join(etc, "sources.list"))
@@ -258,7 +269,7 @@ func MirrorFromAPT(etc string) string {
 			return m
 		}
 	}
-	return "http://deb.debian.org/debian"
+	return ""
 }
 
 func mirrorIn(text string, deb822 bool) string {

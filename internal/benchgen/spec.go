@@ -245,7 +245,7 @@ func emitBase(c Config, yield func(entry) error) error {
 		}
 	}
 	for k := 0; k < 12; k++ {
-		g.file(fmt.Sprintf("var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.%d", k), 2*mib, 8*mib, text, 1, 0o644)
+		g.file(fmt.Sprintf("var/lib/apt/lists/mirror.example_debian_dists_bookworm_main_binary-amd64_Packages.%d", k), 2*mib, 8*mib, text, 1, 0o644)
 	}
 	g.dir("var/cache/apt/archives/partial")
 	for k := 0; k < 60; k++ {
@@ -263,7 +263,7 @@ func emitUpgrade(c Config, yield func(entry) error) error {
 		g.file(c.libPath(i), 40*kib, 300*kib, binaryKind, 2, 0o644)
 	}
 	for k := 0; k < 6; k++ {
-		g.file(fmt.Sprintf("var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.%d", k), 2*mib, 8*mib, text, 2, 0o644)
+		g.file(fmt.Sprintf("var/lib/apt/lists/mirror.example_debian_dists_bookworm_main_binary-amd64_Packages.%d", k), 2*mib, 8*mib, text, 2, 0o644)
 	}
 	gcc := "usr/lib/gcc/x86_64-linux-gnu/12/"
 	g.file(gcc+"cc1", 30*mib, 30*mib, binaryKind, 1, 0o755)
@@ -292,7 +292,7 @@ func emitCleanup(c Config, yield func(entry) error) error {
 	g := newGen(c, 3, yield)
 	g.whiteout("usr/share/doc")
 	for k := 0; k < 12; k++ {
-		g.whiteout(fmt.Sprintf("var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.%d", k))
+		g.whiteout(fmt.Sprintf("var/lib/apt/lists/mirror.example_debian_dists_bookworm_main_binary-amd64_Packages.%d", k))
 	}
 	g.opaque("var/cache/apt/archives")
 	g.dir("var/cache/apt/archives/partial")

@@ -77,7 +77,7 @@ const stampName = "benchgen.json"
 
 // GeneratorVersion changes whenever the generator's output changes for a
 // given Config (TestGoldenDigests pins it), so that cached sets are redone.
-const GeneratorVersion = 1
+const GeneratorVersion = 2
 
 // Write generates the benchmark set into dir: the big image as
 // big.docker.tar (uncompressed docker-archive), big.oci (gzip OCI layout)
