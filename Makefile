@@ -67,8 +67,8 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS := FuzzLint:./pkg/rules/ FuzzReadLayer:./pkg/analyze/ FuzzMerge:./pkg/analyze/ FuzzFromOCIStream:./pkg/analyze/
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
-	  echo "go test -run='^$' -fuzz=^$${t%%:*}$$ -fuzztime=$(FUZZTIME) $${t#*:}"; \
-	  go test -run='^$' -fuzz="^$${t%%:*}$$" -fuzztime=$(FUZZTIME) "$${t#*:}" || exit 1; \
+	  echo "go test -run='^$$' -fuzz=^$${t%%:*}$$ -fuzztime=$(FUZZTIME) $${t#*:}"; \
+	  go test -run='^$$' -fuzz="^$${t%%:*}$$" -fuzztime=$(FUZZTIME) "$${t#*:}" || exit 1; \
 	done
 
 ## bench: dive v0.13.1 and plimsoll analyze side by side on generated images
@@ -76,9 +76,9 @@ fuzz:
 ## written to $PLIMSOLL_BENCH_DIR/figures.md). The full set is a ~1.2 GB
 ## image; `make bench SMALL=1` uses the ~8 MB set for a quick run.
 ## The Go benchmarks (run them one package at a time; medians via benchstat):
-##   lint:    go test -run='^$' -bench=. -count=6 ./pkg/rules/
-##   build:   go test -run='^$' -bench=. -count=6 -timeout=30m ./pkg/buildkit/   (needs make test-deps)
-##   analyze: go test -run='^$' -bench=. -count=6 ./internal/benchgen/ ./pkg/analyze/
+##   lint:    go test -run='^$$' -bench=. -count=6 ./pkg/rules/
+##   build:   go test -run='^$$' -bench=. -count=6 -timeout=30m ./pkg/buildkit/   (needs make test-deps)
+##   analyze: go test -run='^$$' -bench=. -count=6 ./internal/benchgen/ ./pkg/analyze/
 bench:
 	scripts/bench-analyze.sh
 
