@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -173,7 +172,7 @@ func runBuild(ctx context.Context, s stdio, args []string) error {
 			}
 		}
 		if *analysisFile != "" {
-			if err := report.WriteFile(*analysisFile, analyze.NewReport(analyses.list()...)); err != nil {
+			if err := report.WriteFile(*analysisFile, analyze.NewReport(analyses.list(rep.Variants)...)); err != nil {
 				return errors.Join(buildErr, err)
 			}
 		}
@@ -342,10 +341,12 @@ func shortDigest(d string) string {
 	return d
 }
 
-// analysisCollector analyses each variant's image stream with pkg/analyze.
+// analysisCollector analyzes each variant's image stream with pkg/analyze.
+// Variants may finish out of order (the next one starts while the previous
+// one exports), so analyses are kept by variant name.
 type analysisCollector struct {
 	mu sync.Mutex
-	as []*analyze.Analysis
+	as map[string]*analyze.Analysis
 }
 
 func (c *analysisCollector) add(ctx context.Context, variant string, r io.Reader) error {
@@ -354,13 +355,23 @@ func (c *analysisCollector) add(ctx context.Context, variant string, r io.Reader
 		return err
 	}
 	c.mu.Lock()
-	c.as = append(c.as, a)
+	if c.as == nil {
+		c.as = map[string]*analyze.Analysis{}
+	}
+	c.as[variant] = a
 	c.mu.Unlock()
 	return nil
 }
 
-func (c *analysisCollector) list() []*analyze.Analysis {
+// list returns the analyses in the build report's variant order.
+func (c *analysisCollector) list(variants []report.Variant) []*analyze.Analysis {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return slices.Clone(c.as)
+	var out []*analyze.Analysis
+	for _, v := range variants {
+		if a, ok := c.as[v.Name]; ok {
+			out = append(out, a)
+		}
+	}
+	return out
 }

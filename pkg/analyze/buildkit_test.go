@@ -2,19 +2,14 @@ package analyze_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/containerd/containerd/v2/core/content"
-	"github.com/containerd/containerd/v2/plugins/content/local"
 	"github.com/moby/buildkit/client"
-	"github.com/tonistiigi/fsutil"
 
 	"github.com/plimsoll/plimsoll/pkg/analyze"
 	"github.com/plimsoll/plimsoll/pkg/image"
@@ -129,45 +124,14 @@ func TestFromOCIStreamBuildKit(t *testing.T) {
 // solveToWriter runs the dockerfile.v0 frontend with an oci exporter whose
 // output is w.
 func solveToWriter(ctx context.Context, t *testing.T, c *client.Client, ctxDir string, w io.WriteCloser) error {
-	fsys, err := fsutil.NewFS(ctxDir)
+	opt, err := testenv.FrontendSolveOpt(ctxDir, filepath.Join(ctxDir, "Dockerfile"), testenv.NamedContexts(t))
 	if err != nil {
 		return err
 	}
-	contexts := testenv.NamedContexts(t)
-	attrs := map[string]string{"filename": "Dockerfile"}
-	stores := map[string]content.Store{}
-	keys := make([]string, 0, len(contexts))
-	for k := range contexts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for i, k := range keys {
-		v := contexts[k]
-		if rest, ok := strings.CutPrefix(v, "oci-layout://"); ok {
-			dir, dgst, ok := strings.Cut(rest, "@")
-			if !ok {
-				return fmt.Errorf("named context %s=%s: want oci-layout://DIR@sha256:...", k, v)
-			}
-			store, err := local.NewStore(dir)
-			if err != nil {
-				return err
-			}
-			id := fmt.Sprintf("ctx%d", i)
-			stores[id] = store
-			v = "oci-layout://" + id + "@" + dgst
-		}
-		attrs["context:"+k] = v
-	}
-	opt := client.SolveOpt{
-		Frontend:      "dockerfile.v0",
-		FrontendAttrs: attrs,
-		LocalMounts:   map[string]fsutil.FS{"context": fsys, "dockerfile": fsys},
-		OCIStores:     stores,
-		Exports: []client.ExportEntry{{
-			Type:   client.ExporterOCI,
-			Output: func(map[string]string) (io.WriteCloser, error) { return w, nil },
-		}},
-	}
+	opt.Exports = []client.ExportEntry{{
+		Type:   client.ExporterOCI,
+		Output: func(map[string]string) (io.WriteCloser, error) { return w, nil },
+	}}
 	ch := make(chan *client.SolveStatus)
 	go func() {
 		for range ch {

@@ -89,18 +89,18 @@ func SolveDockerfile(ctx context.Context, c *client.Client, contextDir string, c
 	return SolveFile(ctx, c, contextDir, filepath.Join(contextDir, "Dockerfile"), contexts, outDir, progress)
 }
 
-// SolveFile is SolveDockerfile with the Dockerfile at any path.
-func SolveFile(ctx context.Context, c *client.Client, contextDir, dockerfile string, contexts map[string]string, outDir string, progress io.Writer) error {
-	if progress == nil {
-		progress = io.Discard
-	}
+// FrontendSolveOpt returns the SolveOpt that builds dockerfile (its
+// context contextDir) with BuildKit's dockerfile frontend and the named
+// contexts (oci-layout:// values are served from OCI stores), with no
+// exports: the caller adds the one it needs.
+func FrontendSolveOpt(contextDir, dockerfile string, contexts map[string]string) (client.SolveOpt, error) {
 	fsys, err := fsutil.NewFS(contextDir)
 	if err != nil {
-		return err
+		return client.SolveOpt{}, err
 	}
 	dfDir, err := fsutil.NewFS(filepath.Dir(dockerfile))
 	if err != nil {
-		return err
+		return client.SolveOpt{}, err
 	}
 	attrs := map[string]string{"filename": filepath.Base(dockerfile)}
 	stores := map[string]content.Store{}
@@ -114,11 +114,11 @@ func SolveFile(ctx context.Context, c *client.Client, contextDir, dockerfile str
 		if rest, ok := strings.CutPrefix(v, "oci-layout://"); ok {
 			dir, dgst, ok := strings.Cut(rest, "@")
 			if !ok {
-				return fmt.Errorf("named context %s=%s: want oci-layout://DIR@sha256:DIGEST", k, v)
+				return client.SolveOpt{}, fmt.Errorf("named context %s=%s: want oci-layout://DIR@sha256:DIGEST", k, v)
 			}
 			store, err := local.NewStore(dir)
 			if err != nil {
-				return fmt.Errorf("named context %s: %w", k, err)
+				return client.SolveOpt{}, fmt.Errorf("named context %s: %w", k, err)
 			}
 			id := fmt.Sprintf("ctx%d", i)
 			stores[id] = store
@@ -131,12 +131,24 @@ func SolveFile(ctx context.Context, c *client.Client, contextDir, dockerfile str
 		FrontendAttrs: attrs,
 		LocalMounts:   map[string]fsutil.FS{"context": fsys, "dockerfile": dfDir},
 		OCIStores:     stores,
-		Exports: []client.ExportEntry{{
-			Type:      client.ExporterOCI,
-			Attrs:     map[string]string{"tar": "false"},
-			OutputDir: outDir,
-		}},
 	}
+	return opt, nil
+}
+
+// SolveFile is SolveDockerfile with the Dockerfile at any path.
+func SolveFile(ctx context.Context, c *client.Client, contextDir, dockerfile string, contexts map[string]string, outDir string, progress io.Writer) error {
+	if progress == nil {
+		progress = io.Discard
+	}
+	opt, err := FrontendSolveOpt(contextDir, dockerfile, contexts)
+	if err != nil {
+		return err
+	}
+	opt.Exports = []client.ExportEntry{{
+		Type:      client.ExporterOCI,
+		Attrs:     map[string]string{"tar": "false"},
+		OutputDir: outDir,
+	}}
 	ch := make(chan *client.SolveStatus)
 	done := make(chan struct{})
 	go func() {
