@@ -390,3 +390,36 @@ func TestIndexFanOut(t *testing.T) {
 		t.Fatal("the index walk did not finish: exponential in the nesting")
 	}
 }
+
+// TestLocalPathWithoutScheme: a local file or image folder given without a
+// scheme is a clear bad-input error naming the scheme to use, not a lookup
+// of a registry called "image.tar".
+func TestLocalPathWithoutScheme(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "image.tar")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	layout := filepath.Join(dir, "layout")
+	if err := os.MkdirAll(layout, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(layout, "index.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ ref, want string }{
+		{file, "docker-archive://" + file},
+		{layout, "oci-layout://" + layout},
+		{filepath.Join(dir, "missing.tar"), "no such file or folder"},
+		{"./nope", "a local image needs a scheme"},
+	} {
+		_, err := Open(context.Background(), tc.ref, Options{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Open(%q) = %v, want an error containing %q", tc.ref, err, tc.want)
+		}
+		if Unreachable(err) {
+			t.Errorf("Open(%q): %v counted as unreachable; it is bad input", tc.ref, err)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -96,7 +97,33 @@ func Open(ctx context.Context, ref string, o Options) ([]Source, error) {
 		return nil, fmt.Errorf("unknown image scheme in %q: use a registry reference or one of %s", ref,
 			strings.Join([]string{SchemeOCILayout + "DIR[@DIGEST|:TAG]", SchemeOCIArchive + "FILE", SchemeDockerArchive + "FILE", SchemeDockerDaemon + "REF", SchemeReport + "FILE"}, ", "))
 	}
+	if hint := localPathHint(ref); hint != "" {
+		return nil, errors.New(hint)
+	}
 	return openRegistry(ctx, ref, ref, o)
+}
+
+// localPathHint returns a message when ref, given without a scheme, names a
+// local file or image folder rather than a registry image: without it a
+// newcomer's `plimsoll analyze image.tar` ends in a DNS error for a
+// registry called image.tar.
+func localPathHint(ref string) string {
+	pathish := strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "./") || strings.HasPrefix(ref, "../") ||
+		strings.HasSuffix(ref, ".tar") || strings.HasSuffix(ref, ".tar.gz")
+	fi, err := os.Stat(ref)
+	switch {
+	case err == nil && fi.IsDir():
+		if _, err := os.Stat(filepath.Join(ref, "index.json")); err == nil || pathish {
+			return fmt.Sprintf("%s is a local folder: name it %s%s (an OCI layout)", ref, SchemeOCILayout, ref)
+		}
+	case err == nil:
+		return fmt.Sprintf("%s is a local file: name its format, %s%s (docker save) or %s%s (an OCI archive)",
+			ref, SchemeDockerArchive, ref, SchemeOCIArchive, ref)
+	case pathish:
+		return fmt.Sprintf("%s: no such file or folder (a local image needs a scheme: %sFILE, %sFILE or %sDIR)",
+			ref, SchemeDockerArchive, SchemeOCIArchive, SchemeOCILayout)
+	}
+	return ""
 }
 
 func openDaemon(ctx context.Context, label, ref string) ([]Source, error) {

@@ -71,8 +71,13 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return writeOutput(out, stdout, page)
+}
+
+// writeOutput writes page to the file out, or to stdout when out is "".
+func writeOutput(out string, stdout io.Writer, page []byte) error {
 	if out == "" {
-		_, err = stdout.Write(page)
+		_, err := stdout.Write(page)
 		return err
 	}
 	if err := os.WriteFile(out, page, 0o644); err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,14 +33,7 @@ func runTerm(args []string, stdin io.Reader, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if out == "" {
-		_, err = stdout.Write(page)
-		return err
-	}
-	if err := os.WriteFile(out, page, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", out, err)
-	}
-	return nil
+	return writeOutput(out, stdout, page)
 }
 
 // escapeSeq matches a CSI escape sequence; only SGR (ending in m) is kept.
